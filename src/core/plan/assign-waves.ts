@@ -36,29 +36,28 @@ export function assignWaves(
   const waveOf: number[] = ids.map(() => 0);
   const waves: number[][] = [];
   const moves: WaveMove[] = [];
-  const index = new ScopeIndex<number>();
+  // One index per wave: choosing a wave needs only "does anything in it collide?", which stops at the first hit.
+  const indexes: ScopeIndex<number>[] = [];
 
   for (const objective of order) {
     let earliest = 1;
     for (const dependency of dependencies[objective]!) earliest = Math.max(earliest, waveOf[dependency]! + 1);
 
-    const blockedWaves = new Set<number>();
     let firstCollision: { entry: ScopeEntry; other: ScopeEntry; owner: number } | undefined;
-    for (const entry of touch[objective]!) {
-      index.forEachOverlap(entry, (stored) => {
-        const wave = waveOf[stored.owner]!;
-        if (wave < earliest) return;
-        blockedWaves.add(wave);
-        if (wave === earliest && !firstCollision) firstCollision = { entry, other: stored.entry, owner: stored.owner };
-      });
-    }
     let wave = earliest;
-    while (blockedWaves.has(wave)) wave += 1;
+    for (; wave <= indexes.length; wave += 1) {
+      const collision = findCollision(indexes[wave - 1]!, touch[objective]!);
+      if (!collision) break;
+      firstCollision ??= collision;
+    }
 
     waveOf[objective] = wave;
-    while (waves.length < wave) waves.push([]);
+    if (wave > indexes.length) {
+      indexes.push(new ScopeIndex<number>());
+      waves.push([]);
+    }
     waves[wave - 1]!.push(objective);
-    for (const entry of touch[objective]!) index.add(entry, objective);
+    for (const entry of touch[objective]!) indexes[wave - 1]!.add(entry, objective);
 
     if (wave > earliest && firstCollision) {
       const other = ids[firstCollision.owner]!;
@@ -78,4 +77,12 @@ export function assignWaves(
     }
   }
   return { waveOf, waves, moves };
+}
+
+function findCollision(index: ScopeIndex<number>, entries: readonly ScopeEntry[]): { entry: ScopeEntry; other: ScopeEntry; owner: number } | undefined {
+  for (const entry of entries) {
+    const stored = index.findOverlap(entry);
+    if (stored) return { entry, other: stored.entry, owner: stored.owner };
+  }
+  return undefined;
 }

@@ -98,3 +98,10 @@ export function effectiveForbid(plan: Pick<PlanLayout, 'objectives' | 'globalFor
   const others = plan.objectives.filter((other) => other.wave === objective.wave && other.id !== objective.id).flatMap((other) => other.scopeTouch);
   return [...new Set([...plan.globalForbid, ...objective.scopeForbid, ...others])];
 }
+
+/** Adds the derived effective forbid list to every objective of a stored plan. */
+export function withEffectiveForbid<Plan extends Pick<PlanLayout, 'globalForbid'> & { objectives: PlannedObjective[] }>(
+  plan: Plan,
+): Omit<Plan, 'objectives'> & { objectives: (PlannedObjective & { effectiveForbid: string[] })[] } {
+  return { ...plan, objectives: plan.objectives.map((objective) => ({ ...objective, effectiveForbid: effectiveForbid(plan, objective.id) })) };
+}

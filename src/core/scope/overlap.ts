@@ -28,7 +28,7 @@ export function isSegmentPrefix(prefix: readonly string[], path: readonly string
 }
 
 export function globOverlapsFile(glob: GlobEntry, path: string, segments: readonly string[]): boolean {
-  if (glob.matches(path)) return true;
+  if ((path.endsWith(glob.requiredSuffix) || path === glob.pattern) && glob.matches(path)) return true;
   // The glob lives entirely below the file's path: a file/folder clash.
   return isSegmentPrefix(segments, glob.baseSegments);
 }

@@ -31,6 +31,8 @@ export interface GlobEntry extends EntryBase {
   pattern: string;
   /** Null when a `/` sits inside braces or brackets: then comparisons stay conservative. */
   segments: readonly GlobSegment[] | null;
+  /** Literal text every matched path ends with ('' when unknown): a cheap test before the regex. */
+  requiredSuffix: string;
   matches: (path: string) => boolean;
 }
 
@@ -101,15 +103,17 @@ export function parseScopeEntry(raw: unknown, repo: RepoPaths): ParsedEntry {
   }
 
   const pattern = path;
-  let matcher: (path: string) => boolean;
+  let expression: RegExp;
   try {
-    matcher = picomatch(pattern, matchOptions);
+    expression = compileGlob(pattern);
   } catch (error) {
     return fail(`${shown} is not a valid glob: ${(error as Error).message}.`, 'Fix the pattern, e.g. "src/**/*.ts".');
   }
   // A path spelled like a glob (Next.js's `app/[id]/page.tsx`) also covers itself literally.
-  const matches = (candidate: string): boolean => candidate === pattern || matcher(candidate);
+  const matches = (candidate: string): boolean => candidate === pattern || expression.test(candidate);
   const split = splitGlobSegments(pattern);
+  const last = split?.[split.length - 1];
+  const requiredSuffix = last === undefined || last === '**' ? '' : literalSuffix(last);
   return {
     ok: true,
     entry: {
@@ -119,6 +123,7 @@ export function parseScopeEntry(raw: unknown, repo: RepoPaths): ParsedEntry {
       normalized: pattern,
       baseSegments: resolved.segments.slice(0, firstMagic),
       segments: split?.map(toGlobSegment) ?? null,
+      requiredSuffix,
       matches,
     },
   };
@@ -127,7 +132,8 @@ export function parseScopeEntry(raw: unknown, repo: RepoPaths): ParsedEntry {
 function toGlobSegment(text: string): GlobSegment {
   if (text === '**') return { globstar: true };
   const literal = !isMagicSegment(text);
-  const matcher = literal ? (segment: string) => segment === text : picomatch(text, matchOptions);
+  const expression = literal ? undefined : compileGlob(text);
+  const matcher = expression ? (segment: string) => expression.test(segment) : (segment: string) => segment === text;
   return { globstar: false, text, literal, prefix: literalPrefix(text), suffix: literalSuffix(text), matches: matcher };
 }
 
@@ -151,6 +157,20 @@ function resolveSymlinks(input: string[], repo: RepoPaths): { ok: true; segments
     if (!changed) return { ok: true, segments };
   }
   return { ok: false, link: input.join('/') };
+}
+
+const compiled = new Map<string, RegExp>();
+const compiledLimit = 50_000;
+
+/** Plans repeat patterns a lot; compiling each once keeps planning 10,000 objectives fast. */
+function compileGlob(pattern: string): RegExp {
+  let expression = compiled.get(pattern);
+  if (!expression) {
+    expression = picomatch.makeRe(pattern, matchOptions);
+    if (compiled.size >= compiledLimit) compiled.clear();
+    compiled.set(pattern, expression);
+  }
+  return expression;
 }
 
 function fail(message: string, fix: string): ParsedEntry {

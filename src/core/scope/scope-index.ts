@@ -41,24 +41,38 @@ export class ScopeIndex<Owner> {
     node.entries.push({ entry, owner });
   }
 
-  /** Calls `visit` for every stored entry that overlaps `entry` (see `entriesOverlap`). */
-  forEachOverlap(entry: ScopeEntry, visit: (stored: IndexedEntry<Owner>) => void): void {
+  /** Every stored entry that overlaps `entry` (see `entriesOverlap`). */
+  overlapping(entry: ScopeEntry): IndexedEntry<Owner>[] {
+    return this.search(entry, Number.POSITIVE_INFINITY);
+  }
+
+  /** The first stored entry found that overlaps `entry`; stops searching there. */
+  findOverlap(entry: ScopeEntry): IndexedEntry<Owner> | undefined {
+    return this.search(entry, 1)[0];
+  }
+
+  private search(entry: ScopeEntry, limit: number): IndexedEntry<Owner>[] {
+    const found: IndexedEntry<Owner>[] = [];
     const base = entry.baseSegments;
     let node: TrieNode<Owner> | undefined = this.root;
     // Entries rooted strictly above the new entry's base.
     for (let depth = 0; depth < base.length && node; depth += 1) {
-      for (const stored of node.entries) if (overlapsFromAbove(stored.entry, entry)) visit(stored);
+      for (const stored of node.entries) {
+        if (overlapsFromAbove(stored.entry, entry) && found.push(stored) >= limit) return found;
+      }
       node = node.children.get(base[depth]!);
     }
-    if (!node) return;
-    // Entries rooted at or below the new entry's base.
-    if (entry.kind !== 'glob') {
-      forEachInSubtree(node, visit);
-      return;
+    if (!node || node.size === 0) return found;
+    // Entries rooted at or below the new entry's base: all of them collide with a file or folder.
+    const stack: TrieNode<Owner>[] = [node];
+    while (stack.length > 0) {
+      const current = stack.pop()!;
+      for (const stored of current.entries) {
+        if ((entry.kind !== 'glob' || overlapsFromBelow(stored.entry, entry)) && found.push(stored) >= limit) return found;
+      }
+      for (const child of current.children.values()) if (child.size > 0) stack.push(child);
     }
-    forEachInSubtree(node, (stored) => {
-      if (overlapsFromBelow(stored.entry, entry)) visit(stored);
-    });
+    return found;
   }
 }
 
@@ -75,14 +89,4 @@ function overlapsFromBelow(stored: ScopeEntry, incoming: ScopeEntry & { kind: 'g
   if (stored.kind === 'file') return globOverlapsFile(incoming, stored.path, stored.baseSegments);
   if (stored.kind === 'folder') return globOverlapsFolder(incoming, stored);
   return globsOverlap(stored, incoming);
-}
-
-function forEachInSubtree<Owner>(node: TrieNode<Owner>, visit: (stored: IndexedEntry<Owner>) => void): void {
-  const stack: TrieNode<Owner>[] = [node];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    if (current.size === 0) continue;
-    for (const stored of current.entries) visit(stored);
-    for (const child of current.children.values()) stack.push(child);
-  }
 }

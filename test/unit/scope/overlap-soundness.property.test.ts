@@ -43,7 +43,7 @@ describe('overlap soundness', () => {
         entries.forEach((entry, position) => index.add(entry, position));
         for (const probe of entries) {
           const found = new Set<number>();
-          index.forEachOverlap(probe, (stored) => found.add(stored.owner));
+          for (const stored of index.overlapping(probe)) found.add(stored.owner);
           entries.forEach((other, position) => {
             const pairwise = entriesOverlap(probe, other);
             expect(entriesOverlap(other, probe)).toBe(pairwise);

@@ -78,7 +78,7 @@ describe('scope overlap table', () => {
     entries.forEach((stored, position) => index.add(stored, position));
     for (const probe of entries) {
       const found = new Set<number>();
-      index.forEachOverlap(probe, (stored) => found.add(stored.owner));
+      for (const stored of index.overlapping(probe)) found.add(stored.owner);
       const expected = new Set(entries.flatMap((stored, position) => (entriesOverlap(probe, stored) ? [position] : [])));
       expect([...found].sort(), probe.raw).toEqual([...expected].sort());
     }
