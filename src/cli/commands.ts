@@ -1,0 +1,95 @@
+/** Every CLI command with its flags and help text. The parser and `--help` both read this. */
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  value?: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: Record<string, FlagSpec>;
+  examples: string[];
+}
+
+const repoFlag: FlagSpec = { type: 'string', value: 'DIR', description: 'Target repository (default: the current folder).' };
+const teamFlag: FlagSpec = { type: 'string', value: 'FILE', description: 'team.json to use (default: <repo>/team.json if present, else built-in defaults).' };
+const stateFlag: FlagSpec = { type: 'string', value: 'DIR', description: 'State folder for the database and worktrees (default: <repo>/.ap).' };
+const jsonFlag: FlagSpec = { type: 'boolean', description: 'Print the structured result as JSON on stdout (for scripts).' };
+
+export const commands: CommandSpec[] = [
+  {
+    name: 'serve',
+    summary: 'Run the MCP server on stdio (the default when no command is given).',
+    usage: 'ap-orchestrator [serve] [--repo DIR] [--team FILE] [--state-dir DIR]',
+    flags: { repo: repoFlag, team: teamFlag, 'state-dir': stateFlag },
+    examples: ['claude mcp add ap-orchestrator -- npx ap-orchestrator --repo /path/to/repo'],
+  },
+  {
+    name: 'analyze',
+    summary: 'Analyze a repository for a request and save docs/analyses/ANALYSIS_<id>.md.',
+    usage: 'ap-orchestrator analyze --request TEXT [--repo DIR] [--json]',
+    flags: { request: { type: 'string', value: 'TEXT', description: 'What should be done.' }, repo: repoFlag, team: teamFlag, 'state-dir': stateFlag, json: jsonFlag },
+    examples: ['ap-orchestrator analyze --repo ~/src/app --request "Add JWT login to auth"'],
+  },
+  {
+    name: 'plan',
+    summary: 'Plan objectives in waves from an analysis and save docs/plans/PLAN_<id>.md.',
+    usage: 'ap-orchestrator plan --analysis ID [--objectives FILE|-] [--approve] [--repo DIR] [--json]',
+    flags: {
+      analysis: { type: 'string', value: 'ID', description: 'The analysisId printed by `analyze`.' },
+      objectives: { type: 'string', value: 'FILE', description: 'JSON file with an objectives array (or {"objectives": [...]}); "-" reads stdin. Leave out to have objectives proposed.' },
+      approve: { type: 'boolean', description: 'Approve the plan right away.' },
+      repo: repoFlag,
+      team: teamFlag,
+      'state-dir': stateFlag,
+      json: jsonFlag,
+    },
+    examples: ['ap-orchestrator plan --analysis an-20261125-130512-k3x9 --objectives objectives.json --approve'],
+  },
+  {
+    name: 'approve',
+    summary: 'Approve a draft plan.',
+    usage: 'ap-orchestrator approve --plan ID [--repo DIR] [--json]',
+    flags: { plan: { type: 'string', value: 'ID', description: 'The planId printed by `plan`.' }, repo: repoFlag, team: teamFlag, 'state-dir': stateFlag, json: jsonFlag },
+    examples: ['ap-orchestrator approve --plan plan-20261125-130600-a1b2c3'],
+  },
+  {
+    name: 'demo',
+    summary: 'Run the cycle on a generated sample repository, with no API key.',
+    usage: 'ap-orchestrator demo [--keep] [--json]',
+    flags: { keep: { type: 'boolean', description: 'Keep the sample repository instead of deleting it at the end.' }, json: jsonFlag },
+    examples: ['npm run demo'],
+  },
+];
+
+export function helpText(command?: CommandSpec): string {
+  if (!command) {
+    const width = Math.max(...commands.map((spec) => spec.name.length));
+    return [
+      'ap-orchestrator: analyze a codebase, plan work in waves with disjoint file scopes, and run coding agents on it in parallel.',
+      '',
+      'Usage: ap-orchestrator [command] [flags]',
+      '',
+      'Commands:',
+      ...commands.map((spec) => `  ${spec.name.padEnd(width)}  ${spec.summary}`),
+      '',
+      'Run `ap-orchestrator <command> --help` for a command\'s flags. Logs go to stderr.',
+    ].join('\n');
+  }
+  const flagNames = Object.entries(command.flags).map(([name, flag]) => [`--${name}${flag.value ? ` ${flag.value}` : ''}`, flag.description] as const);
+  const width = Math.max(...flagNames.map(([name]) => name.length), '--help'.length);
+  return [
+    command.summary,
+    '',
+    `Usage: ${command.usage}`,
+    '',
+    'Flags:',
+    ...flagNames.map(([name, description]) => `  ${name.padEnd(width)}  ${description}`),
+    `  ${'--help'.padEnd(width)}  Show this help.`,
+    '',
+    'Examples:',
+    ...command.examples.map((example) => `  ${example}`),
+  ].join('\n');
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/**
+ * team.json as users write it. Both the project's own keys and the original AP format's
+ * snake_case keys are accepted; `normalizeTeamFile` merges them into one shape.
+ */
+export const teamFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    stateDir: z.string().min(1).optional().describe('Folder for the database and worktrees, relative to the repo (default `.ap`).'),
+    state_dir: z.string().min(1).optional(),
+    globalForbid: z.array(z.string()).optional().describe('Paths no objective may change.'),
+    global_forbid: z.array(z.string()).optional(),
+    autoApprove: z.boolean().optional().describe('Approve plans as they are made.'),
+    auto_approve: z.boolean().optional(),
+    workers: z.array(z.record(z.string(), z.unknown())).optional().describe('Workers; see the README.'),
+    verify: z.unknown().optional(),
+    quality_gates: z.unknown().optional(),
+    dashboard: z.unknown().optional(),
+  })
+  .passthrough();
+export type TeamFile = z.infer<typeof teamFileSchema>;

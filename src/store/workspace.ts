@@ -1,0 +1,104 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, type ConfigOverrides, type OrchestratorConfig } from '../config/load-config.js';
+import { InputError } from '../core/errors/input-error.js';
+import { NotFoundError } from '../core/errors/not-found-error.js';
+import type { AnalysisReport } from '../core/analysis/types.js';
+import { excludeFromGit } from './git-exclude.js';
+import { Store } from './store.js';
+
+export interface OpenRepository {
+  repo: string;
+  config: OrchestratorConfig;
+  store: Store;
+}
+
+/**
+ * The repositories this server works on: each has its own config and its own database in its
+ * state folder. Ids are looked up in every repository opened so far, the default one first.
+ */
+export class Workspace {
+  private readonly open = new Map<string, OpenRepository>();
+
+  constructor(
+    public defaultRepo: string,
+    private readonly overrides: ConfigOverrides = {},
+    private readonly environment: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** Uses `repo` (relative to the current default) as the default repository, when given. */
+  withDefaultRepo(repo: string | undefined): this {
+    if (repo !== undefined) this.defaultRepo = resolve(this.defaultRepo, repo);
+    return this;
+  }
+
+  /** Resolves a repo argument to a real absolute folder path, or explains what to pass. */
+  resolveRepo(path: string | undefined): string {
+    const candidate = resolve(this.defaultRepo, path ?? '.');
+    let stats;
+    try {
+      stats = statSync(candidate);
+    } catch {
+      throw new InputError([{ field: 'repo', message: `The folder ${candidate} does not exist.`, fix: 'Pass the absolute path of the repository to work on.' }]);
+    }
+    if (!stats.isDirectory()) {
+      throw new InputError([{ field: 'repo', message: `${candidate} is not a folder.`, fix: 'Pass the repository folder, not a file in it.' }]);
+    }
+    return realpathSync(candidate);
+  }
+
+  /** Opens a repository's config and database, creating the state folder when needed. */
+  repository(repoPath: string | undefined): OpenRepository {
+    return this.openRepository(this.resolveRepo(repoPath), true)!;
+  }
+
+  private openRepository(repo: string, create: boolean): OpenRepository | undefined {
+    const existing = this.open.get(repo);
+    if (existing) return existing;
+    const config = loadConfig(repo, this.overrides, this.environment);
+    // Looking up an id must not litter a folder (the server's cwd, say) with a state folder.
+    if (!create && !existsSync(join(config.stateDir, 'orchestrator.db'))) return undefined;
+    const store = Store.open(join(config.stateDir, 'orchestrator.db'));
+    excludeFromGit(repo, config.stateDir);
+    const opened = { repo, config, store };
+    this.open.set(repo, opened);
+    return opened;
+  }
+
+  findAnalysis(id: string, repoHint?: string): OpenRepository & { analysis: AnalysisReport } {
+    for (const repository of this.candidates(repoHint)) {
+      const analysis = repository.store.analyses.get(id);
+      if (analysis) return { ...repository, analysis };
+    }
+    throw new NotFoundError('analysis', id, 'Call `analyze` first and pass the analysisId it returns, or pass `repo` if the analysis was made for another repository.');
+  }
+
+  findPlan(id: string, repoHint?: string): OpenRepository & { plan: NonNullable<ReturnType<Store['plans']['get']>> } {
+    for (const repository of this.candidates(repoHint)) {
+      const plan = repository.store.plans.get(id);
+      if (plan) return { ...repository, plan };
+    }
+    throw new NotFoundError('plan', id, 'Call `plan` first and pass the planId it returns, or pass `repo` if the plan was made for another repository.');
+  }
+
+  /** The hinted repo, the default repo (when it is a usable folder), then every other open one. */
+  private candidates(repoHint: string | undefined): OpenRepository[] {
+    const list: OpenRepository[] = [];
+    if (repoHint !== undefined) list.push(this.repository(repoHint));
+    let defaultRepo: string | undefined;
+    try {
+      defaultRepo = this.resolveRepo(undefined);
+    } catch {
+      // The default folder may be gone; ids can still live in other open repositories.
+    }
+    const opened = defaultRepo === undefined ? undefined : this.openRepository(defaultRepo, false);
+    if (opened && !list.includes(opened)) list.push(opened);
+    for (const repository of this.open.values()) if (!list.includes(repository)) list.push(repository);
+    return list;
+  }
+
+  close(): void {
+    for (const repository of this.open.values()) repository.store.close();
+    this.open.clear();
+  }
+}

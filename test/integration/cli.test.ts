@@ -1,0 +1,94 @@
+import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../helpers/stdio-server.js';
+import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+
+const cli = (args: string[], options: { input?: string } = {}) => execa(process.execPath, [cliPath, ...args], { reject: false, input: options.input ?? '' });
+
+describe('ap-orchestrator CLI', () => {
+  let repo: TempRepo;
+
+  beforeAll(() => {
+    repo = createTempRepo({ 'src/a/index.ts': "import '../b/index.js';\n", 'src/b/index.ts': 'export const b = 1;\n' });
+  });
+  afterAll(() => repo?.remove());
+
+  it('runs analyze, plan and approve with --json for scripts', async () => {
+    const analyzed = await cli(['analyze', '--repo', repo.root, '--request', 'Refactor a and b', '--json']);
+    expect(analyzed.exitCode, analyzed.stderr).toBe(0);
+    const analysis = JSON.parse(analyzed.stdout) as { analysisId: string; taskType: string };
+    expect(analysis.taskType).toBe('REFACTOR');
+
+    const objectivesFile = join(repo.root, '..', `${analysis.analysisId}-objectives.json`);
+    writeFileSync(objectivesFile, JSON.stringify({ objectives: [{ id: 'a', title: 'A', scopeTouch: ['src/a/'] }, { id: 'b', title: 'B', scopeTouch: ['src/'] }] }));
+    const planned = await cli(['plan', '--repo', repo.root, '--analysis', analysis.analysisId, '--objectives', objectivesFile, '--json']);
+    expect(planned.exitCode, planned.stderr).toBe(0);
+    const plan = JSON.parse(planned.stdout) as { planId: string; status: string; waves: unknown };
+    expect(plan.waves).toEqual([{ wave: 1, objectives: ['a'] }, { wave: 2, objectives: ['b'] }]);
+    expect(plan.status).toBe('draft');
+
+    const fromStdin = await cli(['plan', '--repo', repo.root, '--analysis', analysis.analysisId, '--objectives', '-', '--json'], {
+      input: JSON.stringify([{ id: 'only', title: 'Only', scopeTouch: ['src/b/index.ts'] }]),
+    });
+    expect(fromStdin.exitCode, fromStdin.stderr).toBe(0);
+
+    const approved = await cli(['approve', '--repo', repo.root, '--plan', plan.planId, '--json']);
+    expect(approved.exitCode, approved.stderr).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ planId: plan.planId, status: 'approved' });
+  });
+
+  it('prints human text without --json and exits 1 with the reason on a tool error', async () => {
+    const analyzed = await cli(['analyze', '--repo', repo.root, '--request', 'Add a feature to b']);
+    expect(analyzed.exitCode).toBe(0);
+    expect(analyzed.stdout).toMatch(/^Analysis an-\d{8}-\d{6}-\w+ of /);
+    const failed = await cli(['plan', '--repo', repo.root, '--analysis', 'an-missing']);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toContain('No analysis with id "an-missing"');
+    expect(failed.stdout).toBe('');
+  });
+
+  it('has --help for every command and usage errors with exit code 2', async () => {
+    for (const command of ['serve', 'analyze', 'plan', 'approve', 'demo']) {
+      const help = await cli([command, '--help']);
+      expect(help.exitCode).toBe(0);
+      expect(help.stdout).toContain(`Usage: ap-orchestrator ${command === 'serve' ? '[serve]' : command}`);
+    }
+    const top = await cli(['--help']);
+    expect(top.stdout).toContain('Commands:');
+    const missing = await cli(['analyze', '--repo', repo.root]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('--request is required');
+    const unknownFlag = await cli(['plan', '--bogus']);
+    expect(unknownFlag.exitCode).toBe(2);
+    expect(unknownFlag.stderr).toContain("Unknown option '--bogus'");
+    const badJson = await cli(['plan', '--analysis', 'x', '--objectives', '-'], { input: '{not json' });
+    expect(badJson.exitCode).toBe(2);
+    expect(badJson.stderr).toContain('is not valid JSON');
+  });
+
+  it('runs the demo without an API key', async () => {
+    const demo = await cli(['demo', '--json']);
+    expect(demo.exitCode, demo.stderr).toBe(0);
+    const summary = JSON.parse(demo.stdout) as { waves: { objectives: string[] }[]; moves: { objective: string }[] };
+    expect(summary.waves).toHaveLength(3);
+    expect(summary.waves.flatMap((wave) => wave.objectives)).toHaveLength(6);
+    expect(summary.moves.map((move) => move.objective)).toEqual(['auth-docs']);
+  });
+
+  it.each([
+    ['stdin closes', (child: ReturnType<typeof spawn>) => child.stdin!.end()],
+    ['SIGTERM arrives', (child: ReturnType<typeof spawn>) => child.kill('SIGTERM')],
+  ])('the stdio server exits cleanly when %s', async (_name, stop) => {
+    const child = spawn(process.execPath, [cliPath, 'serve', '--repo', repo.root], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('serving MCP') && resolve()));
+    stop(child);
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('');
+  });
+});
