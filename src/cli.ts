@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { commands, helpText, type CommandSpec } from './cli/commands.js';
 import { runToolCommand } from './cli/run-tool-command.js';
 import { serve } from './cli/serve.js';
+import { serveBuiltinWorker } from './cli/serve-builtin-worker.js';
 import { runDemo } from './demo/run-demo.js';
 import { serverVersion } from './server/version.js';
 import { Workspace } from './store/workspace.js';
@@ -49,6 +50,9 @@ async function main(argv: string[]): Promise<number> {
       );
     case 'approve':
       return runToolCommand(workspace(), 'approve', { planId: required(flags, 'plan', command), repo: string(flags.repo) }, json);
+    case 'worker':
+      await serveBuiltinWorker(string(flags.log));
+      return -1;
     case 'demo':
       return runDemo({ keep: flags.keep === true, json });
     default:

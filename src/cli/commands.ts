@@ -56,6 +56,13 @@ export const commands: CommandSpec[] = [
     examples: ['ap-orchestrator approve --plan plan-20261125-130600-a1b2c3'],
   },
   {
+    name: 'worker',
+    summary: 'Run the built-in worker: an MCP server on stdio that carries out scripted edits (not an AI).',
+    usage: 'ap-orchestrator worker [--log FILE]',
+    flags: { log: { type: 'string', value: 'FILE', description: 'Append one AP-format log line per step to this file.' } },
+    examples: ['ap-orchestrator worker --log .ap/logs/builtin-1.log'],
+  },
+  {
     name: 'demo',
     summary: 'Run the cycle on a generated sample repository, with no API key.',
     usage: 'ap-orchestrator demo [--keep] [--json]',

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { z } from 'zod';
 import { ConfigError } from '../core/errors/config-error.js';
+import { configErrorFromZod } from './config-error-from-zod.js';
+import { normalizeWorkers } from './normalize-workers.js';
 import { teamFileSchema, type TeamFile } from './team-file-schema.js';
+import type { WorkerConfig } from './worker-config.js';
 
 export const defaultGlobalForbid = ['.git/', 'node_modules/', '.env', 'dist/', 'build/', '.ap/'] as const;
 
@@ -15,8 +17,11 @@ export interface OrchestratorConfig {
   readonly stateDir: string;
   readonly globalForbid: readonly string[];
   readonly autoApprove: boolean;
-  /** Raw worker entries; validated by the worker pool. */
-  readonly workers: readonly Readonly<Record<string, unknown>>[];
+  readonly workers: readonly WorkerConfig[];
+  /** Command run on the integration branch after each wave, or null. */
+  readonly verify: { readonly command: string; readonly timeoutSeconds: number } | null;
+  /** Attempts per objective (the first try plus retries). */
+  readonly maxAttempts: number;
 }
 
 export interface ConfigOverrides {
@@ -49,8 +54,34 @@ export function loadConfig(repo: string, overrides: ConfigOverrides = {}, enviro
     stateDir,
     globalForbid: Object.freeze([...globalForbid]),
     autoApprove,
-    workers: Object.freeze([...(team.workers ?? [])]),
+    workers: Object.freeze(workersFor(team, teamFile, stateDir, environment)),
+    verify: verifyFor(team),
+    maxAttempts: team.maxAttempts ?? (team.max_retries !== undefined ? team.max_retries + 1 : 2),
   });
+}
+
+/** Three built-in workers when team.json lists none: the whole cycle runs with no API key. */
+const defaultWorkers = [{ id: 'builtin-1', agent: 'builtin' }, { id: 'builtin-2', agent: 'builtin' }, { id: 'builtin-3', agent: 'builtin' }];
+
+function workersFor(team: TeamFile, teamFile: string | null, stateDir: string, environment: NodeJS.ProcessEnv): WorkerConfig[] {
+  const workers = normalizeWorkers(team.workers ?? defaultWorkers, teamFile ?? 'built-in defaults', environment);
+  if (!workers.some((worker) => worker.enabled)) {
+    throw new ConfigError(teamFile ?? 'team.json', 'workers', 'No worker is enabled.', 'Enable at least one worker ("enabled": true), or remove "workers" to use the built-in ones.');
+  }
+  // Built-in workers write AP log lines into the state folder, where the log monitor follows them.
+  return workers.map((worker) => {
+    if (worker.agent !== 'builtin' || worker.logPaths.length > 0) return worker;
+    const logPath = join(stateDir, 'logs', `${worker.id}.log`);
+    return { ...worker, args: [...worker.args, '--log', logPath], logPaths: [logPath] };
+  });
+}
+
+function verifyFor(team: TeamFile): OrchestratorConfig['verify'] {
+  const defaultTimeoutSeconds = 600;
+  if (typeof team.verify === 'string') return { command: team.verify, timeoutSeconds: defaultTimeoutSeconds };
+  if (team.verify) return { command: team.verify.command, timeoutSeconds: team.verify.timeoutSeconds ?? defaultTimeoutSeconds };
+  if (team.quality_gates?.test_command) return { command: team.quality_gates.test_command, timeoutSeconds: team.quality_gates.timeout ?? defaultTimeoutSeconds };
+  return null;
 }
 
 function locateTeamFile(repo: string, explicit: string | undefined): string | null {
@@ -79,12 +110,6 @@ export function readTeamFile(path: string): TeamFile {
   const parsed = teamFileSchema.safeParse(json);
   if (!parsed.success) throw configErrorFromZod(path, parsed.error);
   return parsed.data;
-}
-
-export function configErrorFromZod(path: string, error: z.ZodError): ConfigError {
-  const issue = error.issues[0]!;
-  const field = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
-  return new ConfigError(path, field || '(top level)', `${issue.message}.`, 'Correct the value; the README lists every team.json field.');
 }
 
 function parseBoolean(value: string | undefined, name: string): boolean | undefined {

@@ -14,8 +14,16 @@ export const teamFileSchema = z
     autoApprove: z.boolean().optional().describe('Approve plans as they are made.'),
     auto_approve: z.boolean().optional(),
     workers: z.array(z.record(z.string(), z.unknown())).optional().describe('Workers; see the README.'),
-    verify: z.unknown().optional(),
-    quality_gates: z.unknown().optional(),
+    verify: z
+      .union([z.string().min(1), z.object({ command: z.string().min(1), timeoutSeconds: z.number().positive().max(86_400).optional() }).strict()])
+      .optional()
+      .describe('Command run (by /bin/sh) on the integration branch after each wave; a failure rolls the wave back.'),
+    quality_gates: z
+      .object({ test_command: z.string().min(1).optional(), timeout: z.number().positive().optional() })
+      .passthrough()
+      .optional(),
+    maxAttempts: z.number().int().min(1).max(10).optional().describe('Attempts per objective, each on another eligible worker when there is one.'),
+    max_retries: z.number().int().min(0).max(9).optional(),
     dashboard: z.unknown().optional(),
   })
   .passthrough();

@@ -33,7 +33,7 @@ export function createSampleRepo(parent: string = tmpdir()): string {
   return root;
 }
 
-export const demoRequest = 'Add token-based login: auth issues tokens, db stores sessions, the api exposes /login, the ui shows a login form, with tests and docs';
+export const demoRequest = 'Add token-based login: auth issues tokens, db stores sessions, the api exposes /login and the ui shows a login form';
 
 /**
  * Six objectives over three waves: api-login depends on auth-tokens, ui-login and tests-login on

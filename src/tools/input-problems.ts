@@ -48,7 +48,7 @@ function fixFor(issue: z.core.$ZodIssue, field: string | undefined): string {
       return hints.length > 0 ? `Rename ${hints.join(', ')}.` : 'Remove the field or check its spelling against the tool input schema.';
     }
     case 'invalid_union':
-      return `Check ${name} against the tool input schema (for edits, "op" is one of write, append, replace, delete, delay, fail, crash).`;
+      return `Check ${name} against the tool input schema (for edits, "op" is one of write, append, replace, delete, delay, fail, crash, block).`;
     case 'invalid_value':
       return `Use one of: ${issue.values.map((value) => JSON.stringify(value)).join(', ')}.`;
     case 'too_small':
