@@ -1,4 +1,6 @@
 import { AnalysisRecords } from './analysis-records.js';
+import { EventRecords } from './event-records.js';
+import { RunRecords } from './run-records.js';
 import { openDatabase, type SqliteDatabase } from './open-database.js';
 import { PlanRecords } from './plan-records.js';
 
@@ -6,6 +8,8 @@ import { PlanRecords } from './plan-records.js';
 export class Store {
   readonly analyses: AnalysisRecords;
   readonly plans: PlanRecords;
+  readonly runs: RunRecords;
+  readonly events: EventRecords;
   private closed = false;
 
   private constructor(
@@ -14,6 +18,8 @@ export class Store {
   ) {
     this.analyses = new AnalysisRecords(database);
     this.plans = new PlanRecords(database);
+    this.runs = new RunRecords(database);
+    this.events = new EventRecords(database);
   }
 
   static open(path: string): Store {

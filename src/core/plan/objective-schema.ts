@@ -29,6 +29,11 @@ export const scriptedEditSchema = z
     z.object({ op: z.literal('delay'), ms: z.number().int().min(0).max(3_600_000).describe('Milliseconds to wait.') }),
     z.object({ op: z.literal('fail'), message: z.string().describe('Failure reason the worker reports.') }),
     z.object({ op: z.literal('crash'), exitCode: z.number().int().optional().describe('Exit code of the crash (default 1).') }),
+    z.object({
+      op: z.literal('block'),
+      requestedScope: z.array(z.string()).min(1).describe('Paths the worker asks to add to its scopeTouch.'),
+      reason: z.string().describe('Why the scope must grow.'),
+    }),
   ])
   .describe('One scripted step for the built-in worker.');
 export type ScriptedEdit = z.infer<typeof scriptedEditSchema>;

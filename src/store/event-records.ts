@@ -1,0 +1,48 @@
+import type { SqliteDatabase } from './open-database.js';
+
+export interface StoredEvent {
+  seq: number;
+  runId: string | null;
+  type: string;
+  timestamp: string;
+  payload: Record<string, unknown>;
+}
+
+/** The event log: append-only, ordered by `seq`, so a run can be replayed exactly as it happened. */
+export class EventRecords {
+  private readonly insert;
+  private readonly after;
+  private readonly latestForRun;
+  private readonly highest;
+
+  constructor(database: SqliteDatabase) {
+    this.insert = database.prepare('INSERT INTO events (seq, run_id, type, timestamp, payload_json) VALUES (?, ?, ?, ?, ?)');
+    this.after = database.prepare<[string, number, number], { seq: number; run_id: string | null; type: string; timestamp: string; payload_json: string }>(
+      'SELECT seq, run_id, type, timestamp, payload_json FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.latestForRun = database.prepare<[string, number], { seq: number; run_id: string | null; type: string; timestamp: string; payload_json: string }>(
+      'SELECT seq, run_id, type, timestamp, payload_json FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT ?',
+    );
+    this.highest = database.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events');
+  }
+
+  maxSeq(): number {
+    return this.highest.get()?.seq ?? 0;
+  }
+
+  append(event: StoredEvent): void {
+    this.insert.run(event.seq, event.runId, event.type, event.timestamp, JSON.stringify(event.payload));
+  }
+
+  listAfter(runId: string, afterSeq: number, limit = 1000): StoredEvent[] {
+    return this.after.all(runId, afterSeq, limit).map(toEvent);
+  }
+
+  latest(runId: string, limit: number): StoredEvent[] {
+    return this.latestForRun.all(runId, limit).map(toEvent).reverse();
+  }
+}
+
+function toEvent(row: { seq: number; run_id: string | null; type: string; timestamp: string; payload_json: string }): StoredEvent {
+  return { seq: row.seq, runId: row.run_id, type: row.type, timestamp: row.timestamp, payload: JSON.parse(row.payload_json) as Record<string, unknown> };
+}

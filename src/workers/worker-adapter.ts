@@ -1,0 +1,52 @@
+import type { ScriptedEdit } from '../core/plan/objective-schema.js';
+import type { WorkerReply } from '../core/worker-reply/worker-reply.js';
+import type { WorkerConfig } from '../config/worker-config.js';
+import type { Activity, TokenUsage } from './activity.js';
+
+/** One attempt at one objective, as handed to a worker. */
+export interface Assignment {
+  runId: string;
+  objectiveId: string;
+  attempt: number;
+  title: string;
+  prompt: string;
+  /** The objective's worktree: the worker's working directory. */
+  cwd: string;
+  edits: readonly ScriptedEdit[];
+  timeoutMs: number;
+  signal: AbortSignal;
+  onActivity: (activity: Activity) => void;
+  /** Session or thread id of an earlier attempt on the same agent, to resume it. */
+  resumeSession?: string;
+}
+
+export type AttemptOutcome = 'completed' | 'failed' | 'blocked' | 'crashed' | 'timeout' | 'cancelled';
+
+export interface AttemptResult {
+  outcome: AttemptOutcome;
+  /** What the worker said at the end (the AP reply), possibly empty. */
+  replyText: string;
+  reply: WorkerReply;
+  /** Why it did not complete, for people. */
+  error?: string;
+  sessionId?: string;
+  usage?: TokenUsage;
+}
+
+/**
+ * One worker. MCP workers keep a process running across objectives; CLI agents start one
+ * process per attempt. Either way `run` never throws: every failure is an outcome.
+ */
+export interface WorkerAdapter {
+  readonly config: WorkerConfig;
+  /** Process ids the worker has running now (recorded so a restart can kill leftovers). */
+  readonly pids: readonly number[];
+  run(assignment: Assignment): Promise<AttemptResult>;
+  stop(): Promise<void>;
+}
+
+/** Lets the pool learn about processes as they come and go. */
+export interface ProcessObserver {
+  started(workerId: string, pid: number, command: string): void;
+  exited(workerId: string, pid: number): void;
+}
