@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { commands, helpText, type CommandSpec } from './cli/commands.js';
+import { runExecuteCommand } from './cli/run-execute-command.js';
 import { runToolCommand } from './cli/run-tool-command.js';
 import { serve } from './cli/serve.js';
 import { serveBuiltinWorker } from './cli/serve-builtin-worker.js';
@@ -50,6 +51,21 @@ async function main(argv: string[]): Promise<number> {
       );
     case 'approve':
       return runToolCommand(workspace(), 'approve', { planId: required(flags, 'plan', command), repo: string(flags.repo) }, json);
+    case 'execute': {
+      const resume = string(flags.resume);
+      if (!resume && !string(flags.plan)) throw Object.assign(new UsageError('--plan (or --resume) is required.'), { command });
+      return runExecuteCommand(workspace(), { planId: string(flags.plan), runId: resume, resume: resume !== undefined, team: string(flags.team), repo: string(flags.repo) }, json);
+    }
+    case 'status': {
+      const wait = string(flags.wait);
+      const waitSeconds = wait === undefined ? 0 : Number(wait);
+      if (!Number.isFinite(waitSeconds) || waitSeconds < 0 || waitSeconds > 50) throw Object.assign(new UsageError('--wait takes a number of seconds from 0 to 50.'), { command });
+      return runToolCommand(workspace(), 'status', { runId: required(flags, 'run', command), waitSeconds, repo: string(flags.repo) }, json);
+    }
+    case 'cancel':
+      return runToolCommand(workspace(), 'cancel', { runId: required(flags, 'run', command), repo: string(flags.repo) }, json);
+    case 'report':
+      return runToolCommand(workspace(), 'report', { runId: required(flags, 'run', command), repo: string(flags.repo) }, json);
     case 'worker':
       await serveBuiltinWorker(string(flags.log));
       return -1;

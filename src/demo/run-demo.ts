@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { createLogger } from '../logger.js';
+import { RunManager } from '../run/run-manager.js';
 import { callTool } from '../server/call-tool.js';
 import { Workspace } from '../store/workspace.js';
 import { allTools } from '../tools/index.js';
@@ -16,7 +17,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const repo = createSampleRepo();
   const workspace = new Workspace(repo);
   const log = createLogger('demo');
-  const context: ToolContext = { workspace, host: { progress: async () => {} }, signal: new AbortController().signal, log };
+  const runs = new RunManager(workspace, createLogger('run'));
+  const context: ToolContext = { workspace, runs, host: { progress: async () => {} }, signal: new AbortController().signal, log };
   const say = (line: string) => !options.json && process.stdout.write(`${line}\n`);
   const call = async (name: string, args: Record<string, unknown>) => {
     const tool = allTools.find((candidate) => candidate.schema.name === name)!;
@@ -27,18 +29,39 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   try {
     say(`Sample repository: ${repo}`);
     const analysis = await call('analyze', { repo, request: demoRequest });
-    say(`1. analyze -> ${String(analysis.analysisId)}: ${(analysis.modules as { name: string }[]).map((module) => module.name).join(', ')} (${String(analysis.taskType)})`);
+    say(`1. analyze -> ${String(analysis.analysisId)}: modules ${(analysis.modules as { name: string }[]).map((module) => module.name).join(', ')}; task type ${String(analysis.taskType)}`);
     const plan = await call('plan', { analysisId: analysis.analysisId, objectives: demoObjectives });
     const waves = plan.waves as { wave: number; objectives: string[] }[];
     say(`2. plan -> ${String(plan.planId)}: ${waves.map((wave) => `wave ${wave.wave} [${wave.objectives.join(', ')}]`).join(', ')}`);
     for (const move of plan.moves as { reason: string }[]) say(`   moved: ${move.reason}`);
     const approved = await call('approve', { planId: plan.planId });
     say(`3. approve -> ${String(approved.status)}`);
-    say(`Analysis: ${repo}/${String(analysis.markdownPath)}`);
-    say(`Plan: ${repo}/${String(plan.markdownPath)}`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ repo, analysisId: analysis.analysisId, planId: plan.planId, waves, moves: plan.moves }, null, 2)}\n`);
-    return 0;
+    const started = await call('execute', { planId: plan.planId });
+    const runId = String(started.runId);
+    say(`4. execute -> ${runId} with ${(started.workers as unknown[]).length || 3} built-in workers`);
+    const repository = workspace.findRun(runId);
+    const unsubscribe = repository.bus.subscribe((event) => {
+      if (event.runId !== runId) return;
+      const payload = event.payload;
+      if (event.type === 'wave_started') say(`   wave ${String(payload.wave)}: ${(payload.objectives as string[]).join(', ')}`);
+      if (event.type === 'objective_finished') say(`     ${String(payload.objective_id)}: ${String(payload.state)}${payload.worker_id ? ` on ${String(payload.worker_id)}` : ''}${(payload.files as string[] | undefined)?.length ? ` (${(payload.files as string[]).join(', ')})` : ''}`);
+    });
+    await runs.waitForRun(runId, 120_000);
+    unsubscribe();
+    const report = await call('report', { runId });
+    say(`5. report -> ${String(report.status)}: ${String(report.summary)}`);
+    say(`   commit message: ${String(report.commitMessage).split('\n')[0]}`);
+    say('');
+    say(`Analysis:           ${repo}/${String(analysis.markdownPath)}`);
+    say(`Plan:               ${repo}/${String(plan.markdownPath)}`);
+    say(`Report:             ${repo}/${String(report.markdownPath)}`);
+    say(`Integration branch: ${String(report.integrationBranch)} (git -C ${repo} log --oneline ${String(report.integrationBranch)})`);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ repo, analysisId: analysis.analysisId, planId: plan.planId, runId, waves, moves: plan.moves, status: report.status, integrationBranch: report.integrationBranch, filesChanged: report.filesChanged, reportPath: report.markdownPath }, null, 2)}\n`);
+    }
+    return report.status === 'completed' ? 0 : 1;
   } finally {
+    await runs.shutdown();
     workspace.close();
     if (!options.keep) rmSync(repo, { recursive: true, force: true });
     else say(`Kept ${repo}`);

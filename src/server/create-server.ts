@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger, type Logger } from '../logger.js';
+import { RunManager } from '../run/run-manager.js';
 import type { Workspace } from '../store/workspace.js';
 import { allTools } from '../tools/index.js';
 import type { HostAbilities, Tool } from '../tools/tool.js';
@@ -12,13 +13,14 @@ export interface ServerOptions {
   workspace: Workspace;
   tools?: readonly Tool[];
   log?: Logger;
+  runs?: RunManager;
 }
 
 /**
  * Builds the MCP server. Returns it with `cleanup`, which releases everything it owns;
  * no state lives in module globals, so tests can make as many as they like.
  */
-export function createServer(options: ServerOptions): { server: Server; cleanup: () => Promise<void> } {
+export function createServer(options: ServerOptions): { server: Server; runs: RunManager; cleanup: () => Promise<void> } {
   const tools = options.tools ?? allTools;
   const log = options.log ?? createLogger('server');
   const server = new Server(
@@ -30,6 +32,7 @@ export function createServer(options: ServerOptions): { server: Server; cleanup:
     },
   );
   const byName = new Map(tools.map((tool) => [tool.schema.name, tool]));
+  const runs = options.runs ?? new RunManager(options.workspace, createLogger('run'));
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(listingOf) }));
 
@@ -69,16 +72,19 @@ export function createServer(options: ServerOptions): { server: Server; cleanup:
         return result.action === 'accept' && result.content?.approve === true;
       };
     }
-    const { result } = await callTool(tool, request.params.arguments, { workspace: options.workspace, host, signal: extra.signal, log });
+    const { result } = await callTool(tool, request.params.arguments, { workspace: options.workspace, runs, host, signal: extra.signal, log });
     return result;
   });
 
   let cleaned = false;
   return {
     server,
+    runs,
     cleanup: async () => {
       if (cleaned) return;
       cleaned = true;
+      // Runs stop first (left `interrupted`, resumable), then the databases they write to close.
+      await runs.shutdown().catch((error: unknown) => log.error('stopping runs failed', error));
       options.workspace.close();
       await server.close().catch((error: unknown) => log.debug('closing the MCP server failed', error));
     },

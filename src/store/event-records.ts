@@ -15,7 +15,7 @@ export class EventRecords {
   private readonly latestForRun;
   private readonly highest;
 
-  constructor(database: SqliteDatabase) {
+  constructor(private readonly database: SqliteDatabase) {
     this.insert = database.prepare('INSERT INTO events (seq, run_id, type, timestamp, payload_json) VALUES (?, ?, ?, ?, ?)');
     this.after = database.prepare<[string, number, number], { seq: number; run_id: string | null; type: string; timestamp: string; payload_json: string }>(
       'SELECT seq, run_id, type, timestamp, payload_json FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -24,6 +24,18 @@ export class EventRecords {
       'SELECT seq, run_id, type, timestamp, payload_json FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT ?',
     );
     this.highest = database.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events');
+  }
+
+  /** The newest `worker_metrics` payload of each worker of a run. */
+  latestMetrics(runId: string): Record<string, unknown>[] {
+    return this.database
+      .prepare<[string, string], { payload_json: string }>(
+        `SELECT payload_json FROM events WHERE run_id = ? AND seq IN (
+           SELECT MAX(seq) FROM events WHERE run_id = ? AND type = 'worker_metrics' GROUP BY json_extract(payload_json, '$.worker_id'))
+         ORDER BY json_extract(payload_json, '$.worker_id')`,
+      )
+      .all(runId, runId)
+      .map((row) => JSON.parse(row.payload_json) as Record<string, unknown>);
   }
 
   maxSeq(): number {

@@ -284,11 +284,13 @@ export class RunRecords {
   }
 
   /** Processes recorded as running whose owner (an orchestrator process) is gone. */
-  orphanedProcesses(isAlive: (pid: number) => boolean): { pid: number; workerId: string; runId: string | null }[] {
+  orphanedProcesses(isAlive: (pid: number) => boolean): { pid: number; workerId: string; runId: string | null; command: string }[] {
     return this.database
-      .prepare<[], { pid: number; worker_id: string; run_id: string | null; owner_pid: number }>('SELECT pid, worker_id, run_id, owner_pid FROM worker_processes WHERE ended_at IS NULL')
+      .prepare<[], { pid: number; worker_id: string; run_id: string | null; owner_pid: number; command: string }>(
+        'SELECT pid, worker_id, run_id, owner_pid, command FROM worker_processes WHERE ended_at IS NULL',
+      )
       .all()
       .filter((row) => row.owner_pid !== process.pid && !isAlive(row.owner_pid))
-      .map((row) => ({ pid: row.pid, workerId: row.worker_id, runId: row.run_id }));
+      .map((row) => ({ pid: row.pid, workerId: row.worker_id, runId: row.run_id, command: row.command }));
   }
 }

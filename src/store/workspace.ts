@@ -4,6 +4,7 @@ import { loadConfig, type ConfigOverrides, type OrchestratorConfig } from '../co
 import { InputError } from '../core/errors/input-error.js';
 import { NotFoundError } from '../core/errors/not-found-error.js';
 import type { AnalysisReport } from '../core/analysis/types.js';
+import { EventBus } from '../events/event-bus.js';
 import { excludeFromGit } from './git-exclude.js';
 import { Store } from './store.js';
 
@@ -11,6 +12,8 @@ export interface OpenRepository {
   repo: string;
   config: OrchestratorConfig;
   store: Store;
+  /** The repository's event stream; every event is in its store before listeners hear it. */
+  bus: EventBus;
 }
 
 /**
@@ -60,7 +63,7 @@ export class Workspace {
     if (!create && !existsSync(join(config.stateDir, 'orchestrator.db'))) return undefined;
     const store = Store.open(join(config.stateDir, 'orchestrator.db'));
     excludeFromGit(repo, config.stateDir);
-    const opened = { repo, config, store };
+    const opened = { repo, config, store, bus: new EventBus(store.events) };
     this.open.set(repo, opened);
     return opened;
   }
@@ -71,6 +74,19 @@ export class Workspace {
       if (analysis) return { ...repository, analysis };
     }
     throw new NotFoundError('analysis', id, 'Call `analyze` first and pass the analysisId it returns, or pass `repo` if the analysis was made for another repository.');
+  }
+
+  findRun(id: string, repoHint?: string): OpenRepository & { run: NonNullable<ReturnType<Store['runs']['get']>> } {
+    for (const repository of this.candidates(repoHint)) {
+      const run = repository.store.runs.get(id);
+      if (run) return { ...repository, run };
+    }
+    throw new NotFoundError('run', id, 'Call `execute` first and pass the runId it returns, or pass `repo` if the run was made in another repository.');
+  }
+
+  /** Every repository opened so far. */
+  repositories(): OpenRepository[] {
+    return [...this.open.values()];
   }
 
   findPlan(id: string, repoHint?: string): OpenRepository & { plan: NonNullable<ReturnType<Store['plans']['get']>> } {

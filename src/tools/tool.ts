@@ -1,6 +1,7 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
+import type { RunManager } from '../run/run-manager.js';
 import type { Workspace } from '../store/workspace.js';
 import type { ToolResponse } from './tool-response.js';
 
@@ -16,6 +17,7 @@ export interface HostAbilities {
 
 export interface ToolContext {
   workspace: Workspace;
+  runs: RunManager;
   host: HostAbilities;
   signal: AbortSignal;
   log: Logger;

@@ -51,7 +51,7 @@ describe('ap-orchestrator CLI', () => {
   });
 
   it('has --help for every command and usage errors with exit code 2', async () => {
-    for (const command of ['serve', 'analyze', 'plan', 'approve', 'demo']) {
+    for (const command of ['serve', 'analyze', 'plan', 'approve', 'execute', 'status', 'cancel', 'report', 'worker', 'demo']) {
       const help = await cli([command, '--help']);
       expect(help.exitCode).toBe(0);
       expect(help.stdout).toContain(`Usage: ap-orchestrator ${command === 'serve' ? '[serve]' : command}`);

@@ -37,11 +37,11 @@ describe('MCP server over stdio: analyze, plan, approve', () => {
 
   it('lists its tools with schemas and annotations', async () => {
     const { tools } = await server.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['analyze', 'plan', 'approve']);
+    expect(tools.map((tool) => tool.name)).toEqual(['analyze', 'plan', 'approve', 'execute', 'status', 'cancel', 'report']);
     for (const tool of tools) {
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.outputSchema?.type).toBe('object');
-      expect(tool.annotations?.openWorldHint).toBe(false);
+      expect(tool.annotations?.openWorldHint).toBe(tool.name === 'execute');
       expect(tool.description!.length).toBeGreaterThan(50);
       for (const property of Object.values(tool.inputSchema.properties ?? {})) {
         expect((property as { description?: string }).description, `${tool.name} property without description`).toBeTruthy();
@@ -185,12 +185,12 @@ describe('MCP server over stdio: analyze, plan, approve', () => {
     expect(textOf(await server.call('approve', { planId: 'plan-nope' }))).toContain('No plan with id "plan-nope". Call `plan` first');
     const unknownTool = await server.call('explode', {});
     expect(unknownTool.isError).toBe(true);
-    expect(textOf(unknownTool)).toContain('Unknown tool "explode". Available tools: analyze, plan, approve');
+    expect(textOf(unknownTool)).toContain('Unknown tool "explode". Available tools: analyze, plan, approve, execute, status, cancel, report');
     const missingRepo = await server.call('analyze', { repo: '/definitely/not/here', request: 'x' });
     expect(textOf(missingRepo)).toContain('field repo: The folder /definitely/not/here does not exist');
     const missingRequest = await server.call('analyze', { repo: repo.root });
     expect(textOf(missingRequest)).toContain('field request');
     const { tools } = await server.client.listTools();
-    expect(tools).toHaveLength(3);
+    expect(tools).toHaveLength(7);
   });
 });

@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import type { PlannedObjectiveRecord } from '../core/plan/coordination-plan.js';
+import { renderWorkerPrompt } from '../core/prompts/worker-prompt.js';
+import { checkChanges, describeViolation } from '../core/scope/check-changes.js';
+import type { ObjectiveState } from '../store/run-records.js';
+import type { Activity } from '../workers/activity.js';
+import type { TreeChange } from './repo-git.js';
+import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
+
+export interface ObjectiveOutcome {
+  state: ObjectiveState;
+  head?: string;
+  changes?: TreeChange[];
+}
+
+/**
+ * Runs one objective to an outcome: picks a worker, works in the objective's own worktree,
+ * commits what the worker did, and checks every changed file against the scopes. Crashes,
+ * timeouts and failures are retried on another worker up to the attempt limit; a scope
+ * violation or a scope request is final.
+ */
+export async function executeObjective(context: RunContext, objective: PlannedObjectiveRecord, waveBase: string | null, prepared: Promise<boolean> | undefined): Promise<ObjectiveOutcome> {
+  const { store, runId } = context;
+  const worktree = context.mode === 'worktree' ? join(context.worktreeRoot, objective.id) : context.repo;
+  const branch = context.mode === 'worktree' ? objectiveBranch(runId, objective.id) : null;
+  const avoid = new Set<string>();
+  const maxAttempts = context.config.maxAttempts;
+  let attempt = store.runs.objectives(runId).find((row) => row.objectiveId === objective.id)?.attempts ?? 0;
+  let worktreeReady = false;
+  const contracts = context.plan.contracts
+    .filter((contract) => contract.providers.includes(objective.id) || contract.consumers.includes(objective.id))
+    .map((contract) => contract.description);
+  const prompt = renderWorkerPrompt({ ...objective, objectiveId: objective.id, effectiveForbid: objective.effectiveForbid, contracts, request: context.plan.request });
+
+  for (;;) {
+    if (context.signal.aborted) return finish(context, objective, 'cancelled', { error: 'The run was cancelled.' });
+    attempt += 1;
+    if (context.mode === 'worktree' && waveBase) {
+      // A prepared worktree is moved to the wave base; a retry starts again from a clean base.
+      if (!worktreeReady && (await prepared?.catch(() => false))) worktreeReady = true;
+      if (worktreeReady) await context.git!.resetWorktree(worktree, waveBase);
+      else await context.git!.addWorktree(worktree, branch!, waveBase);
+      worktreeReady = true;
+    }
+    store.runs.updateObjective(runId, objective.id, { state: 'running', attempts: attempt, branch, worktree, error: null, startedAt: now() });
+
+    let chosenWorker = '';
+    const result = await context.dispatcher
+      .dispatch(
+        {
+          agent: objective.agent,
+          capability: objective.edits.length > 0 ? 'scripted' : 'code',
+          avoid,
+          onWorkerChosen: (workerId) => {
+            chosenWorker = workerId;
+            store.runs.updateObjective(runId, objective.id, { workerId });
+            store.runs.startAttempt(runId, objective.id, attempt, workerId, now());
+            context.metrics.started(workerId, objective.id);
+            emit(context, 'objective_started', { objective_id: objective.id, title: objective.title, wave: objective.wave, worker_id: workerId, attempt, branch, worktree });
+          },
+          assignment: {
+            runId,
+            objectiveId: objective.id,
+            attempt,
+            title: objective.title,
+            prompt,
+            cwd: worktree,
+            edits: objective.edits,
+            signal: context.signal,
+            onActivity: (activity: Activity) => {
+              context.metrics.activity(chosenWorker, activity);
+              emit(context, 'worker_activity', activityPayload(chosenWorker, objective.id, activity));
+            },
+          },
+        },
+        context.signal,
+      )
+      .catch((error: unknown) => ({ outcome: context.signal.aborted ? ('cancelled' as const) : ('failed' as const), error: (error as Error).message, workerId: chosenWorker, replyText: '', reply: null }));
+
+    if (chosenWorker) {
+      store.runs.finishAttempt(runId, objective.id, attempt, {
+        outcome: result.outcome,
+        error: result.error,
+        sessionId: 'sessionId' in result ? result.sessionId : undefined,
+        inputTokens: 'usage' in result ? result.usage?.inputTokens : undefined,
+        outputTokens: 'usage' in result ? result.usage?.outputTokens : undefined,
+        costUsd: 'usage' in result ? result.usage?.costUsd : undefined,
+        finishedAt: now(),
+      });
+    }
+    const reply = result.reply as unknown as Record<string, unknown> | null;
+    if (result.outcome === 'cancelled' || context.signal.aborted) {
+      return finish(context, objective, 'cancelled', { error: 'The run was cancelled.', worker: chosenWorker, reply });
+    }
+    if (result.outcome === 'blocked') {
+      return finish(context, objective, 'blocked', { error: result.error ?? 'The worker asked for a larger scope.', worker: chosenWorker, reply });
+    }
+    if (result.outcome !== 'completed') {
+      const message = result.error ?? `The worker ended with "${result.outcome}".`;
+      if (chosenWorker) {
+        avoid.add(chosenWorker);
+        emit(context, 'worker_error', { worker_id: chosenWorker, objective_id: objective.id, error: message, attempt, outcome: result.outcome, timestamp: now() });
+      }
+      if (attempt < maxAttempts && context.dispatcher.canServe(objective.agent)) continue;
+      return finish(context, objective, 'failed', { error: attempt > 1 ? `${message} (after ${attempt} attempts)` : message, worker: chosenWorker, reply });
+    }
+
+    if (context.mode === 'shared-tree') {
+      // Shared-tree changes are attributed after the wave, from snapshots.
+      return finish(context, objective, 'succeeded', { worker: chosenWorker, reply });
+    }
+    const head = await context.git!.commitAll(worktree, `ap(${objective.id}): ${objective.title}`);
+    const changes = await context.git!.changes(waveBase!, head);
+    const files = changes.map((change) => change.path);
+    const violations = checkChanges(files, objective.scopeTouch, objective.effectiveForbid);
+    store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations });
+    if (violations.length > 0) {
+      for (const violation of violations) {
+        emit(context, 'scope_violation', { objective_id: objective.id, worker_id: chosenWorker, file: violation.file, reason: violation.reason, entry: violation.entry ?? null });
+        emit(context, 'worker_error', { worker_id: chosenWorker, objective_id: objective.id, error: `Scope violation: ${describeViolation(violation)}`, timestamp: now() });
+      }
+      return finish(context, objective, 'failed', {
+        error: `Scope violation: ${violations.map(describeViolation).join('; ')}. The branch ${branch} is kept for inspection and is not merged.`,
+        worker: chosenWorker,
+        reply,
+        files,
+      });
+    }
+    return { ...finish(context, objective, 'succeeded', { worker: chosenWorker, reply, files }), head, changes };
+  }
+}
+
+function finish(
+  context: RunContext,
+  objective: PlannedObjectiveRecord,
+  state: ObjectiveState,
+  details: { error?: string; worker?: string; reply?: Record<string, unknown> | null; files?: string[] },
+): ObjectiveOutcome {
+  context.store.runs.updateObjective(context.runId, objective.id, { state, error: details.error ?? null, reply: details.reply ?? null, finishedAt: now() });
+  if (details.worker) context.metrics.finished(details.worker, objective.id, state === 'succeeded', details.files ?? []);
+  emit(context, 'objective_finished', {
+    objective_id: objective.id,
+    wave: objective.wave,
+    state,
+    worker_id: details.worker ?? null,
+    files: details.files ?? [],
+    error: details.error ?? null,
+    requested_scope_addition: (details.reply?.requestedScopeAddition as string[] | undefined) ?? [],
+  });
+  return { state };
+}
+
+/** The seed's `worker_activity` fields, plus the objective. */
+export function activityPayload(workerId: string, objectiveId: string | null, activity: Activity): Record<string, unknown> {
+  return {
+    worker_id: workerId,
+    objective_id: objectiveId,
+    timestamp: activity.timestamp,
+    activity_type: activity.kind,
+    tool_name: activity.toolName ?? null,
+    description: activity.description,
+    file_path: activity.filePath ?? null,
+    command: activity.command ?? null,
+    exit_code: activity.exitCode ?? null,
+    usage: activity.usage ?? null,
+    source: activity.source,
+  };
+}

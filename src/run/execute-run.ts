@@ -1,0 +1,178 @@
+import { existsSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlannedObjectiveRecord } from '../core/plan/coordination-plan.js';
+import { checkChanges } from '../core/scope/check-changes.js';
+import type { RunObjectiveRow, ScopeViolation } from '../store/run-records.js';
+import { executeObjective, type ObjectiveOutcome } from './execute-objective.js';
+import type { TreeChange } from './repo-git.js';
+import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
+import { runVerify } from './run-verify.js';
+import { changedPaths, takeSnapshot } from './shared-tree-snapshot.js';
+
+/**
+ * Runs the plan's waves in order, from the first one not done (so a resumed run picks up where
+ * it stopped). Every state change is written to SQLite before the engine acts on it.
+ */
+export async function executeWaves(context: RunContext): Promise<void> {
+  const { store, runId, plan } = context;
+  const byId = new Map(plan.objectives.map((objective) => [objective.id, objective]));
+  const waves = store.runs.waves(runId);
+  const preparations = new Map<string, Promise<boolean>>();
+
+  for (const wave of waves) {
+    if (wave.status === 'done' || wave.status === 'rolled_back') continue;
+    if (context.signal.aborted) return;
+    const integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
+    const waveBase = wave.status === 'pending' || !wave.baseCommit ? integrationHead : wave.baseCommit;
+    store.runs.updateWave(runId, wave.wave, { status: 'running', baseCommit: waveBase, startedAt: wave.startedAt ?? now() });
+    store.runs.update(runId, { currentWave: wave.wave, phase: 'execute' });
+    const members = plan.waves.find((candidate) => candidate.wave === wave.wave)?.objectives.map((id) => byId.get(id)!) ?? [];
+    emit(context, 'wave_started', { wave: wave.wave, objectives: members.map((objective) => objective.id), base_commit: waveBase });
+
+    const rows = new Map(store.runs.objectives(runId).map((row) => [row.objectiveId, row]));
+    const runnable = members.filter((objective) => {
+      const row = rows.get(objective.id)!;
+      if (row.state === 'merged' || row.state === 'blocked' || row.state === 'failed') return false;
+      const unmet = objective.dependsOn.filter((dependency) => rows.get(dependency)?.state !== 'merged');
+      if (unmet.length > 0) {
+        block(context, objective, `Blocked: ${unmet.map((id) => `"${id}"`).join(', ')} did not merge.`);
+        return false;
+      }
+      return true;
+    });
+    // While this wave works, the next wave's worktrees are made ready in the background.
+    prepareNextWave(context, wave.wave + 1, waveBase, preparations);
+
+    const before = context.mode === 'shared-tree' ? await takeSnapshot(context.repo) : undefined;
+    const outcomes = await Promise.all(
+      runnable.map(async (objective): Promise<[PlannedObjectiveRecord, ObjectiveOutcome]> => {
+        const row = rows.get(objective.id)!;
+        if (row.state === 'succeeded' && row.commitSha && context.mode === 'worktree') {
+          // Finished before an interruption: its commit is on its branch, checked; only the merge is left.
+          const changes = await context.git!.changes(waveBase!, row.commitSha);
+          return [objective, { state: 'succeeded', head: row.commitSha, changes }];
+        }
+        return [objective, await executeObjective(context, objective, waveBase, preparations.get(objective.id))];
+      }),
+    );
+    if (context.signal.aborted) return;
+    for (const [objective, outcome] of outcomes) if (outcome.state !== 'succeeded') blockDependants(context, objective.id);
+
+    if (context.mode === 'shared-tree') {
+      await attributeSharedTreeChanges(context, before!, outcomes);
+      await verifyWave(context, wave.wave, outcomes.filter(([, outcome]) => outcome.state === 'succeeded').map(([objective]) => objective), null, null);
+      continue;
+    }
+
+    const succeeded = outcomes.filter(([, outcome]) => outcome.state === 'succeeded');
+    store.runs.updateWave(runId, wave.wave, { status: 'merging' });
+    store.runs.update(runId, { phase: 'merge' });
+    let merged = waveBase!;
+    if (succeeded.length > 0) {
+      merged = await context.git!.mergeWave(
+        waveBase!,
+        succeeded.map(([objective, outcome]) => ({ branch: objectiveBranch(runId, objective.id), head: outcome.head!, changes: outcome.changes as TreeChange[] })),
+        `ap: merge wave ${wave.wave} (${succeeded.map(([objective]) => objective.id).join(', ')})`,
+      );
+    }
+    await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged);
+  }
+}
+
+/** Runs the verify gate on the merged wave; advances the integration branch only when it passes. */
+async function verifyWave(context: RunContext, waveNumber: number, succeeded: PlannedObjectiveRecord[], waveBase: string | null, merged: string | null): Promise<void> {
+  const { store, runId } = context;
+  const verify = context.config.verify;
+  let result = null;
+  if (verify && succeeded.length > 0) {
+    store.runs.updateWave(runId, waveNumber, { status: 'verifying' });
+    store.runs.update(runId, { phase: 'verify' });
+    emit(context, 'phase_started', { phase: 'verify', wave: waveNumber, command: verify.command });
+    const cwd = context.mode === 'worktree' ? await integrationWorktree(context, merged!) : context.repo;
+    result = await runVerify(verify.command, cwd, verify.timeoutSeconds, context.signal);
+    if (context.signal.aborted) return;
+  }
+  if (result && !result.passed) {
+    const why = `Verify failed after wave ${waveNumber} (\`${result.command}\` ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`})`;
+    store.runs.updateWave(runId, waveNumber, { status: 'rolled_back', verify: result, finishedAt: now() });
+    for (const objective of succeeded) {
+      store.runs.updateObjective(runId, objective.id, { state: 'rolled_back', error: `${why}; ${context.mode === 'worktree' ? 'the wave was rolled back' : 'the shared tree cannot be rolled back'}.` });
+      emit(context, 'objective_finished', { objective_id: objective.id, wave: waveNumber, state: 'rolled_back', error: why });
+      blockDependants(context, objective.id);
+    }
+    emit(context, 'worker_error', { worker_id: null, error: `${why}. Output:\n${result.outputTail.slice(-1500)}`, timestamp: now() });
+    return;
+  }
+  // The integration branch moves only now: a crash before this line leaves it at the wave base.
+  if (context.integrationBranch && merged && merged !== waveBase) await context.git!.setRef(context.integrationBranch, merged);
+  store.runs.updateWave(runId, waveNumber, { status: 'done', verify: result, finishedAt: now() });
+  for (const objective of succeeded) store.runs.updateObjective(runId, objective.id, { state: 'merged' });
+}
+
+async function integrationWorktree(context: RunContext, commit: string): Promise<string> {
+  const path = join(context.worktreeRoot, '_integration');
+  if (existsSync(join(path, '.git'))) await context.git!.resetWorktree(path, commit);
+  else await context.git!.addWorktree(path, objectiveBranch(context.runId, '_verify'), commit);
+  // Dependencies are not in git; verify commands such as `npm test` expect them where they usually are.
+  const modules = join(context.repo, 'node_modules');
+  if (existsSync(modules) && !existsSync(join(path, 'node_modules'))) symlinkSync(modules, join(path, 'node_modules'), 'dir');
+  return path;
+}
+
+function prepareNextWave(context: RunContext, nextWave: number, base: string | null, preparations: Map<string, Promise<boolean>>): void {
+  if (context.mode !== 'worktree' || !base) return;
+  const next = context.plan.waves.find((wave) => wave.wave === nextWave);
+  if (!next) return;
+  for (const id of next.objectives) {
+    const preparation = context.git!.addWorktree(join(context.worktreeRoot, id), objectiveBranch(context.runId, id), base).then(
+      () => true,
+      (error: unknown) => {
+        context.log.debug(`preparing the worktree of ${id} failed; it is made when needed`, error);
+        return false;
+      },
+    );
+    preparations.set(id, preparation);
+  }
+}
+
+function block(context: RunContext, objective: PlannedObjectiveRecord, reason: string): void {
+  context.store.runs.updateObjective(context.runId, objective.id, { state: 'blocked', error: reason, finishedAt: now() });
+  emit(context, 'objective_finished', { objective_id: objective.id, wave: objective.wave, state: 'blocked', error: reason });
+}
+
+/** A failed objective blocks everything that depends on it, directly or not, right away. */
+export function blockDependants(context: RunContext, failedId: string): void {
+  const rows = new Map(context.store.runs.objectives(context.runId).map((row): [string, RunObjectiveRow] => [row.objectiveId, row]));
+  const queue = [failedId];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    for (const objective of context.plan.objectives) {
+      if (!objective.dependsOn.includes(current)) continue;
+      const state = rows.get(objective.id)?.state;
+      if (state !== 'pending') continue;
+      block(context, objective, `Blocked: "${current}" did not merge.`);
+      rows.set(objective.id, { ...rows.get(objective.id)!, state: 'blocked' });
+      queue.push(objective.id);
+    }
+  }
+}
+
+/** Shared-tree mode: one diff for the wave, each changed file credited to the objective whose scope holds it. */
+async function attributeSharedTreeChanges(context: RunContext, before: Map<string, string>, outcomes: [PlannedObjectiveRecord, ObjectiveOutcome][]): Promise<void> {
+  const after = await takeSnapshot(context.repo);
+  const changed = changedPaths(before, after);
+  const unclaimed = new Set(changed);
+  for (const [objective] of outcomes) {
+    const files = changed.filter((file) => checkChanges([file], objective.scopeTouch, []).length === 0);
+    for (const file of files) unclaimed.delete(file);
+    context.store.runs.updateObjective(context.runId, objective.id, { files });
+  }
+  if (unclaimed.size === 0) return;
+  const violations: ScopeViolation[] = [...unclaimed].map((file) => ({ file, reason: 'outside_touch' }));
+  for (const [objective, outcome] of outcomes) {
+    if (outcome.state !== 'succeeded') continue;
+    context.store.runs.updateObjective(context.runId, objective.id, { violations });
+  }
+  for (const violation of violations) emit(context, 'scope_violation', { objective_id: null, file: violation.file, reason: violation.reason, shared_tree: true });
+}
+

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { ApError } from '../core/errors/ap-error.js';
+
+/** A git command failed; carries the command and what git said. */
+export class GitError extends ApError {
+  override readonly name = 'GitError';
+  readonly args: readonly string[];
+  readonly stderr: string;
+  readonly exitCode: number | null;
+
+  constructor(args: readonly string[], stderr: string, exitCode: number | null) {
+    super('git_failed', `git ${args.join(' ')} failed${exitCode === null ? '' : ` (exit ${exitCode})`}: ${stderr.trim().split('\n').slice(-3).join(' ') || 'no message'}`);
+    this.args = args;
+    this.stderr = stderr;
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Commits made by the orchestrator carry its own identity and skip the user's hooks and signing:
+ * they are bookkeeping on ap/ branches, not the user's commits.
+ */
+const fixedConfig = [
+  '-c', 'user.name=ap-orchestrator',
+  '-c', 'user.email=ap-orchestrator@localhost',
+  '-c', 'core.hooksPath=/dev/null',
+  '-c', 'commit.gpgsign=false',
+  '-c', 'core.fsmonitor=false',
+  '-c', 'advice.detachedHead=false',
+];
+
+const environment = (() => {
+  const copy: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+  // Variables that would point git at another repository than the one we name.
+  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR']) delete copy[name];
+  return copy;
+})();
+
+export function git(cwd: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      [...fixedConfig, ...args],
+      { cwd, env: options.env ? { ...environment, ...options.env } : environment, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error) reject(new GitError(args, stderr || error.message, typeof error.code === 'number' ? error.code : null));
+        else resolve(stdout);
+      },
+    );
+    child.stdin?.on('error', () => {});
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
+  });
+}

@@ -1,0 +1,47 @@
+import type { WorkerPool, WorkerRequest } from '../workers/worker-pool.js';
+import type { Assignment, AttemptResult } from '../workers/worker-adapter.js';
+
+export interface DispatchRequest extends WorkerRequest {
+  /** Called once a worker is chosen, before it starts: the engine records the choice first. */
+  onWorkerChosen: (workerId: string, timeoutMs: number) => Promise<void> | void;
+  assignment: Omit<Assignment, 'timeoutMs'>;
+}
+
+export interface DispatchResult extends AttemptResult {
+  workerId: string;
+}
+
+/**
+ * Where objectives go to be worked on. The local pool is the default; a queue that agent hosts on
+ * other machines pull from can take its place without the engine changing.
+ */
+export interface ObjectiveDispatcher {
+  dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchResult>;
+  /** Whether any worker can take objectives with this agent hint. */
+  canServe(agent: string): boolean;
+  stop(): Promise<void>;
+}
+
+export class LocalDispatcher implements ObjectiveDispatcher {
+  constructor(private readonly pool: WorkerPool) {}
+
+  canServe(agent: string): boolean {
+    return this.pool.eligible(agent).length > 0;
+  }
+
+  async dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchResult> {
+    const lease = await this.pool.acquire(request, signal);
+    try {
+      const timeoutMs = lease.worker.config.timeoutSeconds * 1000;
+      await request.onWorkerChosen(lease.worker.config.id, timeoutMs);
+      const result = await lease.worker.run({ ...request.assignment, timeoutMs });
+      return { ...result, workerId: lease.worker.config.id };
+    } finally {
+      lease.release();
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.pool.stop();
+  }
+}

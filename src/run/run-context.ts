@@ -1,0 +1,48 @@
+import type { OrchestratorConfig } from '../config/load-config.js';
+import type { CoordinationPlan } from '../core/plan/coordination-plan.js';
+import type { EventBus, RunEventType } from '../events/event-bus.js';
+import type { Logger } from '../logger.js';
+import type { RunMode, RunObjectiveRow } from '../store/run-records.js';
+import type { Store } from '../store/store.js';
+import type { ObjectiveDispatcher } from './objective-dispatcher.js';
+import type { RepoGit } from './repo-git.js';
+import type { WorkerMetrics } from './worker-metrics.js';
+
+/** Everything one run's execution works with. */
+export interface RunContext {
+  runId: string;
+  repo: string;
+  mode: RunMode;
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  config: OrchestratorConfig;
+  plan: CoordinationPlan;
+  dispatcher: ObjectiveDispatcher;
+  metrics: WorkerMetrics;
+  signal: AbortSignal;
+  git: RepoGit | undefined;
+  /** `<stateDir>/worktrees/<runId>` */
+  worktreeRoot: string;
+  integrationBranch: string | null;
+}
+
+export function emit(context: RunContext, type: RunEventType, payload: Record<string, unknown>): void {
+  context.bus.emit(context.runId, type, { run_id: context.runId, ...payload });
+}
+
+export function objectiveRow(context: RunContext, objectiveId: string): RunObjectiveRow {
+  return context.store.runs.objectives(context.runId).find((row) => row.objectiveId === objectiveId)!;
+}
+
+export function now(): string {
+  return new Date().toISOString();
+}
+
+/**
+ * An objective's branch. Not `ap/<runId>/<objectiveId>`: git cannot have that next to the
+ * integration branch `ap/<runId>`, since a ref cannot be both a file and a folder.
+ */
+export function objectiveBranch(runId: string, objectiveId: string): string {
+  return `ap/${runId}--${objectiveId}`;
+}

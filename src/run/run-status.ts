@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { OpenRepository } from '../store/workspace.js';
+
+export const runStatusSchema = z.object({
+  runId: z.string().describe('The run.'),
+  planId: z.string().describe('The plan it executes.'),
+  repo: z.string().describe('Target repository.'),
+  status: z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']).describe('`interrupted` runs can be resumed with execute {runId, resume: true}.'),
+  phase: z.string().describe('execute, merge, verify, report or done.'),
+  mode: z.enum(['worktree', 'shared-tree']).describe('Isolation mode: a git worktree per objective, or one shared tree for a non-git target.'),
+  currentWave: z.number().int().describe('Wave being worked on (0 before the first).'),
+  integrationBranch: z.string().nullable().describe('Branch the verified waves are merged into.'),
+  baseCommit: z.string().nullable().describe('Commit the run started from.'),
+  error: z.string().nullable().describe('Why the run stopped, when it failed.'),
+  progress: z.object({ total: z.number().int(), merged: z.number().int(), failed: z.number().int(), blocked: z.number().int(), running: z.number().int(), pending: z.number().int() }).describe('Objective counts.'),
+  waves: z
+    .array(
+      z.object({
+        wave: z.number().int(),
+        status: z.string(),
+        verify: z.object({ command: z.string(), passed: z.boolean(), exitCode: z.number().nullable(), durationMs: z.number(), outputTail: z.string(), timedOut: z.boolean() }).nullable(),
+        objectives: z.array(
+          z.object({
+            id: z.string(),
+            state: z.string().describe('pending, running, succeeded, merged, failed, blocked, cancelled or rolled_back.'),
+            workerId: z.string().nullable(),
+            attempts: z.number().int(),
+            files: z.array(z.string()),
+            violations: z.array(z.object({ file: z.string(), reason: z.string(), entry: z.string().optional() })),
+            error: z.string().nullable(),
+          }),
+        ),
+      }),
+    )
+    .describe('Every wave with its objectives.'),
+  workers: z.array(z.record(z.string(), z.unknown())).describe('Latest worker_metrics per worker.'),
+  events: z.array(z.object({ seq: z.number().int(), type: z.string(), timestamp: z.string(), payload: z.record(z.string(), z.unknown()) })).describe('The latest events, oldest first.'),
+  lastSeq: z.number().int().describe('Seq of the newest event: pass it as afterSeq to wait for what comes next.'),
+});
+export type RunStatusSnapshot = z.infer<typeof runStatusSchema>;
+
+/** What `status` returns: the run as SQLite has it now. */
+export function runStatusSnapshot(repository: OpenRepository, runId: string, eventLimit = 20): RunStatusSnapshot {
+  const run = repository.store.runs.get(runId)!;
+  const objectives = repository.store.runs.objectives(runId);
+  const count = (...states: string[]) => objectives.filter((objective) => states.includes(objective.state)).length;
+  const events = repository.store.events.latest(runId, eventLimit);
+  return {
+    runId: run.id,
+    planId: run.planId,
+    repo: run.repo,
+    status: run.status,
+    phase: run.phase,
+    mode: run.mode,
+    currentWave: run.currentWave,
+    integrationBranch: run.integrationBranch,
+    baseCommit: run.baseCommit,
+    error: run.error,
+    progress: {
+      total: objectives.length,
+      merged: count('merged'),
+      failed: count('failed', 'rolled_back'),
+      blocked: count('blocked'),
+      running: count('running', 'succeeded'),
+      pending: count('pending', 'cancelled'),
+    },
+    waves: repository.store.runs.waves(runId).map((wave) => ({
+      wave: wave.wave,
+      status: wave.status,
+      verify: wave.verify,
+      objectives: objectives
+        .filter((objective) => objective.wave === wave.wave)
+        .map((objective) => ({
+          id: objective.objectiveId,
+          state: objective.state,
+          workerId: objective.workerId,
+          attempts: objective.attempts,
+          files: objective.files,
+          violations: objective.violations,
+          error: objective.error,
+        })),
+    })),
+    workers: repository.store.events.latestMetrics(runId),
+    events: events.map((event) => ({ seq: event.seq, type: event.type, timestamp: event.timestamp, payload: event.payload })),
+    lastSeq: repository.bus.lastSeq,
+  };
+}
+
+export function summarizeStatus(status: RunStatusSnapshot): string {
+  const { progress } = status;
+  const lines = [
+    `Run ${status.runId}: ${status.status} (phase ${status.phase}, wave ${status.currentWave} of ${status.waves.length}). ${progress.merged}/${progress.total} merged, ${progress.running} running, ${progress.failed} failed, ${progress.blocked} blocked, ${progress.pending} pending.`,
+  ];
+  for (const wave of status.waves) {
+    lines.push(`Wave ${wave.wave} (${wave.status}): ${wave.objectives.map((objective) => `${objective.id}=${objective.state}${objective.workerId ? `@${objective.workerId}` : ''}`).join(', ')}`);
+  }
+  if (status.error) lines.push(`Error: ${status.error}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { accomplishmentReportSchema, buildAccomplishmentReport, type AccomplishmentReport } from '../core/report/accomplishment-report.js';
+import { withEffectiveForbid } from '../core/plan/build-plan.js';
+import type { CoordinationPlan } from '../core/plan/coordination-plan.js';
+import { runFacts } from '../run/finalize-run.js';
+import { defineTool } from './tool.js';
+
+export const report = defineTool({
+  schema: {
+    name: 'report',
+    title: 'Report what a run accomplished',
+    description:
+      'Returns the AccomplishmentReport of a run: summary, each objective\'s outcome, files changed per objective (from git), verify results, scope violations, blocked objectives and scope requests, token use and cost where workers reported them, the integration branch and how to apply it, and a Conventional Commit message. A finished run\'s report is also saved as docs/accomplishments/ACCOMPLISHMENT_<runId>.md; a running run gets a report of its progress so far.',
+    inputSchema: z.strictObject({
+      runId: z.string().min(1).describe('The run to report on.'),
+      repo: z.string().optional().describe('Repository of the run, if it is not the server\'s default one and the server has not seen it since it started.'),
+    }),
+    outputSchema: accomplishmentReportSchema.extend({ markdownPath: z.string().nullable().describe('Repo-relative path of the saved report (null while the run is still going).') }),
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  },
+  async handle(params, response, context) {
+    const found = context.workspace.findRun(params.runId, params.repo);
+    const saved = found.store.runs.report<AccomplishmentReport>(params.runId);
+    let result: AccomplishmentReport;
+    if (saved && found.run.status !== 'running') result = saved;
+    else {
+      const plan = withEffectiveForbid(found.store.plans.get(found.run.planId)!) as CoordinationPlan;
+      result = buildAccomplishmentReport(runFacts({ store: found.store, runId: params.runId, plan }, found.run.status, null));
+    }
+    const markdownPath = saved ? `docs/accomplishments/ACCOMPLISHMENT_${params.runId}.md` : null;
+    response.setResult({ ...result, markdownPath }, `${result.summary}\n\nCommit message:\n${result.commitMessage}${markdownPath ? `\n\nSaved ${markdownPath}.` : ''}`);
+  },
+});

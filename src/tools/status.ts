@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { runStatusSchema, runStatusSnapshot, summarizeStatus } from '../run/run-status.js';
+import { defineTool } from './tool.js';
+
+export const status = defineTool({
+  schema: {
+    name: 'status',
+    title: 'Follow a run',
+    description:
+      'Returns a run\'s phase, waves, each objective\'s state and worker, the workers\' numbers and the latest events. With waitSeconds, waits (long-polls) until something new happens after afterSeq (default: now) or the time is up, so a host can follow a run without busy polling.',
+    inputSchema: z.strictObject({
+      runId: z.string().min(1).describe('The runId returned by `execute`.'),
+      waitSeconds: z.number().min(0).max(50).default(0).describe('Wait up to this many seconds for a new event before answering (at most 50).'),
+      afterSeq: z.number().int().min(0).optional().describe('Wait for events after this seq (the lastSeq of the previous answer).'),
+      repo: z.string().optional().describe('Repository of the run, if it is not the server\'s default one and the server has not seen it since it started.'),
+    }),
+    outputSchema: runStatusSchema,
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  },
+  async handle(params, response, context) {
+    const repository = context.workspace.findRun(params.runId, params.repo);
+    if (params.waitSeconds > 0) {
+      await repository.bus.waitForEvent(params.runId, params.afterSeq ?? repository.bus.lastSeq, params.waitSeconds * 1000, context.signal);
+    }
+    const snapshot = runStatusSnapshot(repository, params.runId);
+    response.setResult(snapshot, summarizeStatus(snapshot));
+  },
+});
