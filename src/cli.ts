@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
       await serveBuiltinWorker(string(flags.log));
       return -1;
     case 'demo':
-      return runDemo({ keep: flags.keep === true, json });
+      return runDemo({ clean: flags.clean === true, json });
     default:
       throw new UsageError(`The command "${command.name}" has no handler.`);
   }

@@ -106,8 +106,8 @@ export const commands: CommandSpec[] = [
   {
     name: 'demo',
     summary: 'Run the whole cycle on a generated sample repository with built-in workers, no API key.',
-    usage: 'ap-orchestrator demo [--keep] [--json]',
-    flags: { keep: { type: 'boolean', description: 'Keep the sample repository instead of deleting it at the end.' }, json: jsonFlag },
+    usage: 'ap-orchestrator demo [--clean] [--json]',
+    flags: { clean: { type: 'boolean', description: 'Delete the sample repository at the end (by default it is kept, to look at).' }, json: jsonFlag },
     examples: ['npm run demo'],
   },
 ];

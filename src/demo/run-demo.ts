@@ -8,7 +8,7 @@ import type { ToolContext } from '../tools/tool.js';
 import { createSampleRepo, demoObjectives, demoRequest } from './sample-repo.js';
 
 interface DemoOptions {
-  keep: boolean;
+  clean: boolean;
   json: boolean;
 }
 
@@ -63,7 +63,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   } finally {
     await runs.shutdown();
     workspace.close();
-    if (!options.keep) rmSync(repo, { recursive: true, force: true });
-    else say(`Kept ${repo}`);
+    if (options.clean) rmSync(repo, { recursive: true, force: true });
+    else say(`The sample repository stays in ${repo}; delete it when done.`);
   }
 }

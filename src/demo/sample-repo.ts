@@ -16,6 +16,37 @@ const files: Record<string, string> = {
     "import { verifyPassword } from '../auth/index.js';\nimport { findUser } from '../db/index.js';\n\nexport function startServer(port: number): void {\n  void port;\n  void verifyPassword;\n  void findUser;\n}\n",
   'src/api/routes.ts': "import { findUser } from '../db/index.js';\n\nexport const routes = { '/users/:id': findUser };\n",
   'src/ui/app.ts': "import { routes } from '../api/routes.js';\n\nexport function render(): string {\n  return Object.keys(routes).join('\\n');\n}\n",
+  'team.json': JSON.stringify(
+    {
+      verify: { command: 'node scripts/check-imports.mjs', timeoutSeconds: 60 },
+      workers: [
+        { id: 'builtin-1', agent: 'builtin' },
+        { id: 'builtin-2', agent: 'builtin' },
+        { id: 'builtin-3', agent: 'builtin' },
+      ],
+    },
+    null,
+    2,
+  ) + '\n',
+  'scripts/check-imports.mjs': [
+    '// Verify gate of the sample: every relative import in src/ and tests/ must point at a file.',
+    "import { existsSync, readdirSync, readFileSync } from 'node:fs';",
+    "import { dirname, join } from 'node:path';",
+    'const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));',
+    'let broken = 0;',
+    "for (const file of [...files('src'), ...files('tests')].filter((name) => name.endsWith('.ts'))) {",
+    "  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from '(\\.[^']+)'/g)) {",
+    "    const target = join(dirname(file), specifier).replace(/\\.js$/, '.ts');",
+    '    if (!existsSync(target)) {',
+    '      broken += 1;',
+    '      console.error(`${file}: cannot resolve ${specifier}`);',
+    '    }',
+    '  }',
+    '}',
+    "console.log(broken === 0 ? 'imports ok' : `${broken} broken import(s)`);",
+    'process.exit(broken === 0 ? 0 : 1);',
+    '',
+  ].join('\n'),
   'tests/auth.test.ts': "import { hashPassword } from '../src/auth/index.js';\n\nif (hashPassword('a') === hashPassword('b')) throw new Error('collision');\n",
 };
 

@@ -23,6 +23,8 @@ interface Slot {
   adapter: WorkerAdapter | undefined;
   config: WorkerConfig;
   active: number;
+  /** Objectives handed to this worker so far: spreads work when loads are equal. */
+  assigned: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export class WorkerPool {
     private readonly observer: ProcessObserver,
     private readonly createAdapter: AdapterFactory,
   ) {
-    this.slots = workers.filter((worker) => worker.enabled).map((config) => ({ adapter: undefined, config, active: 0 }));
+    this.slots = workers.filter((worker) => worker.enabled).map((config) => ({ adapter: undefined, config, active: 0, assigned: 0 }));
   }
 
   static withDefaultAdapters(workers: readonly WorkerConfig[], observer: ProcessObserver, log: Logger, home: string, adapters: Partial<Record<string, AdapterFactory>> = {}): WorkerPool {
@@ -96,9 +98,13 @@ export class WorkerPool {
     const capable = request.capability ? pool.filter((slot) => slot.config.capabilities.includes(request.capability!)) : [];
     const candidates = (capable.length > 0 ? capable : pool).filter((slot) => slot.active < slot.config.maxConcurrent);
     if (candidates.length === 0) return undefined;
-    // Least loaded relative to capacity; ties go to the earlier worker in team.json.
-    const slot = candidates.reduce((best, candidate) => (candidate.active / candidate.config.maxConcurrent < best.active / best.config.maxConcurrent ? candidate : best));
+    // Least loaded relative to capacity; then the one that got the fewest objectives; then team.json order.
+    const load = (slot: Slot) => slot.active / slot.config.maxConcurrent;
+    const slot = candidates.reduce((best, candidate) =>
+      load(candidate) < load(best) || (load(candidate) === load(best) && candidate.assigned < best.assigned) ? candidate : best,
+    );
     slot.active += 1;
+    slot.assigned += 1;
     slot.adapter ??= this.createAdapter(slot.config, this.observer);
     let released = false;
     return {

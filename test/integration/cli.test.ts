@@ -70,7 +70,7 @@ describe('ap-orchestrator CLI', () => {
   });
 
   it('runs the demo without an API key', async () => {
-    const demo = await cli(['demo', '--json']);
+    const demo = await cli(['demo', '--json', '--clean']);
     expect(demo.exitCode, demo.stderr).toBe(0);
     const summary = JSON.parse(demo.stdout) as { waves: { objectives: string[] }[]; moves: { objective: string }[] };
     expect(summary.waves).toHaveLength(3);
