@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OpenRepository } from '../store/workspace.js';
+import { isAlive } from './process-janitor.js';
 
 export const runStatusSchema = z.object({
   runId: z.string().describe('The run.'),
@@ -41,7 +42,12 @@ export type RunStatusSnapshot = z.infer<typeof runStatusSchema>;
 
 /** What `status` returns: the run as SQLite has it now. */
 export function runStatusSnapshot(repository: OpenRepository, runId: string, eventLimit = 20): RunStatusSnapshot {
-  const run = repository.store.runs.get(runId)!;
+  const stored = repository.store.runs.get(runId)!;
+  // A run whose orchestrator died is not running, whatever the last write said.
+  const orphaned = stored.status === 'running' && stored.ownerPid !== null && !isAlive(stored.ownerPid);
+  const run = orphaned
+    ? { ...stored, status: 'interrupted' as const, error: 'Its orchestrator process ended while it ran; resume it with execute {runId, resume: true}.' }
+    : stored;
   const objectives = repository.store.runs.objectives(runId);
   const count = (...states: string[]) => objectives.filter((objective) => states.includes(objective.state)).length;
   const events = repository.store.events.latest(runId, eventLimit);
