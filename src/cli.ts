@@ -2,13 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { commands, helpText, type CommandSpec } from './cli/commands.js';
-import { runExecuteCommand } from './cli/run-execute-command.js';
-import { runToolCommand } from './cli/run-tool-command.js';
-import { serve } from './cli/serve.js';
-import { serveBuiltinWorker } from './cli/serve-builtin-worker.js';
-import { runDemo } from './demo/run-demo.js';
 import { serverVersion } from './server/version.js';
-import { Workspace } from './store/workspace.js';
+import type { Workspace } from './store/workspace.js';
 
 /** Thrown for a bad command line: printed with the command's usage, exit code 2. */
 class UsageError extends Error {}
@@ -33,12 +28,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const workspace = () =>
-    new Workspace(process.cwd(), { teamFile: string(flags.team), stateDir: string(flags['state-dir']) }).withDefaultRepo(string(flags.repo));
+  // Each command loads only what it needs: the built-in worker, started many times per run, stays light.
+  const { Workspace } = command.name === 'worker' ? { Workspace: undefined } : await import('./store/workspace.js');
+  const workspace = (): Workspace => new Workspace!(process.cwd(), { teamFile: string(flags.team), stateDir: string(flags['state-dir']) }).withDefaultRepo(string(flags.repo));
+  const runToolCommand: typeof import('./cli/run-tool-command.js').runToolCommand = async (...args) => (await import('./cli/run-tool-command.js')).runToolCommand(...args);
   const json = flags.json === true;
   switch (command.name) {
     case 'serve':
-      await serve(workspace());
+      await (await import('./cli/serve.js')).serve(workspace());
       return -1;
     case 'analyze':
       return runToolCommand(workspace(), 'analyze', { repo: string(flags.repo), request: required(flags, 'request', command) }, json);
@@ -54,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     case 'execute': {
       const resume = string(flags.resume);
       if (!resume && !string(flags.plan)) throw Object.assign(new UsageError('--plan (or --resume) is required.'), { command });
-      return runExecuteCommand(workspace(), { planId: string(flags.plan), runId: resume, resume: resume !== undefined, team: string(flags.team), repo: string(flags.repo) }, json);
+      return (await import('./cli/run-execute-command.js')).runExecuteCommand(workspace(), { planId: string(flags.plan), runId: resume, resume: resume !== undefined, team: string(flags.team), repo: string(flags.repo) }, json);
     }
     case 'status': {
       const wait = string(flags.wait);
@@ -67,10 +64,10 @@ async function main(argv: string[]): Promise<number> {
     case 'report':
       return runToolCommand(workspace(), 'report', { runId: required(flags, 'run', command), repo: string(flags.repo) }, json);
     case 'worker':
-      await serveBuiltinWorker(string(flags.log));
+      await (await import('./cli/serve-builtin-worker.js')).serveBuiltinWorker(string(flags.log));
       return -1;
     case 'demo':
-      return runDemo({ clean: flags.clean === true, json });
+      return (await import('./demo/run-demo.js')).runDemo({ clean: flags.clean === true, json });
     default:
       throw new UsageError(`The command "${command.name}" has no handler.`);
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors/config-error.js';
 
@@ -41,6 +42,12 @@ export interface WorkerConfig {
 export const environmentAllowlist = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'TZ', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SYSTEMROOT'];
 
 const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const bundledWorkerPath = fileURLToPath(new URL('../../dist/builtin-worker.mjs', import.meta.url));
+
+/** The bundled worker starts faster; `ap-orchestrator worker` is the same server, unbundled. */
+function builtinWorkerArgs(): string[] {
+  return existsSync(bundledWorkerPath) ? [bundledWorkerPath] : [cliPath, 'worker'];
+}
 
 const builtinTool: McpToolMapping = {
   name: 'run_objective',
@@ -51,7 +58,7 @@ const builtinTool: McpToolMapping = {
 export function presetFor(agent: AgentKind): Pick<WorkerConfig, 'transport' | 'command' | 'args' | 'tool' | 'capabilities'> {
   switch (agent) {
     case 'builtin':
-      return { transport: 'mcp', command: process.execPath, args: [cliPath, 'worker'], tool: builtinTool, capabilities: ['scripted'] };
+      return { transport: 'mcp', command: process.execPath, args: builtinWorkerArgs(), tool: builtinTool, capabilities: ['scripted'] };
     case 'mcp':
       return { transport: 'mcp', command: '', args: [], tool: { name: 'run', arguments: { prompt: '{prompt}', cwd: '{cwd}' } }, capabilities: [] };
     case 'codex':

@@ -19,7 +19,13 @@ export interface ObjectiveOutcome {
  * timeouts and failures are retried on another worker up to the attempt limit; a scope
  * violation or a scope request is final.
  */
-export async function executeObjective(context: RunContext, objective: PlannedObjectiveRecord, waveBase: string | null, prepared: Promise<boolean> | undefined): Promise<ObjectiveOutcome> {
+export async function executeObjective(
+  context: RunContext,
+  objective: PlannedObjectiveRecord,
+  waveBase: string | null,
+  prepared: Promise<boolean> | undefined,
+  onStarted: () => void = () => {},
+): Promise<ObjectiveOutcome> {
   const { store, runId } = context;
   const worktree = context.mode === 'worktree' ? join(context.worktreeRoot, objective.id) : context.repo;
   const branch = context.mode === 'worktree' ? objectiveBranch(runId, objective.id) : null;
@@ -57,6 +63,7 @@ export async function executeObjective(context: RunContext, objective: PlannedOb
             store.runs.startAttempt(runId, objective.id, attempt, workerId, now());
             context.metrics.started(workerId, objective.id);
             emit(context, 'objective_started', { objective_id: objective.id, title: objective.title, wave: objective.wave, worker_id: workerId, attempt, branch, worktree });
+            onStarted();
           },
           assignment: {
             runId,
@@ -96,7 +103,7 @@ export async function executeObjective(context: RunContext, objective: PlannedOb
       return finish(context, objective, 'blocked', { error: result.error ?? 'The worker asked for a larger scope.', worker: chosenWorker, reply });
     }
     if (result.outcome !== 'completed') {
-      const message = result.error ?? `The worker ended with "${result.outcome}".`;
+      const message = (result.error ?? `The worker ended with "${result.outcome}"`).replace(/\.$/, '');
       if (chosenWorker) {
         avoid.add(chosenWorker);
         emit(context, 'worker_error', { worker_id: chosenWorker, objective_id: objective.id, error: message, attempt, outcome: result.outcome, timestamp: now() });
@@ -109,8 +116,7 @@ export async function executeObjective(context: RunContext, objective: PlannedOb
       // Shared-tree changes are attributed after the wave, from snapshots.
       return finish(context, objective, 'succeeded', { worker: chosenWorker, reply });
     }
-    const head = await context.git!.commitAll(worktree, `ap(${objective.id}): ${objective.title}`);
-    const changes = await context.git!.changes(waveBase!, head);
+    const { head, changes } = await context.git!.commitAll(worktree, waveBase!, `ap(${objective.id}): ${objective.title}`);
     const files = changes.map((change) => change.path);
     const violations = checkChanges(files, objective.scopeTouch, objective.effectiveForbid);
     store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations });

@@ -18,6 +18,11 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const byId = new Map(plan.objectives.map((objective) => [objective.id, objective]));
   const waves = store.runs.waves(runId);
   const preparations = new Map<string, Promise<boolean>>();
+  if (context.git) await context.git.pruneWorktrees();
+  // Workers boot while the first wave's worktrees are made.
+  const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
+  const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
+  void context.dispatcher.warm?.(firstSize);
 
   for (const wave of waves) {
     if (wave.status === 'done' || wave.status === 'rolled_back') continue;
@@ -40,8 +45,15 @@ export async function executeWaves(context: RunContext): Promise<void> {
       }
       return true;
     });
-    // While this wave works, the next wave's worktrees are made ready in the background.
-    prepareNextWave(context, wave.wave + 1, waveBase, preparations);
+    // Once this wave's objectives are under way, the next wave's worktrees are made ready in the
+    // background, instead of competing with this wave's start.
+    let waiting = runnable.length;
+    const prepareNext = () => prepareNextWave(context, wave.wave + 1, waveBase, preparations);
+    const startedOne = () => {
+      waiting -= 1;
+      if (waiting === 0) prepareNext();
+    };
+    if (waiting === 0) prepareNext();
 
     const before = context.mode === 'shared-tree' ? await takeSnapshot(context.repo) : undefined;
     const outcomes = await Promise.all(
@@ -50,9 +62,10 @@ export async function executeWaves(context: RunContext): Promise<void> {
         if (row.state === 'succeeded' && row.commitSha && context.mode === 'worktree') {
           // Finished before an interruption: its commit is on its branch, checked; only the merge is left.
           const changes = await context.git!.changes(waveBase!, row.commitSha);
+          startedOne();
           return [objective, { state: 'succeeded', head: row.commitSha, changes }];
         }
-        return [objective, await executeObjective(context, objective, waveBase, preparations.get(objective.id))];
+        return [objective, await executeObjective(context, objective, waveBase, preparations.get(objective.id), once(startedOne))];
       }),
     );
     if (context.signal.aborted) return;
@@ -176,3 +189,13 @@ async function attributeSharedTreeChanges(context: RunContext, before: Map<strin
   for (const violation of violations) emit(context, 'scope_violation', { objective_id: null, file: violation.file, reason: violation.reason, shared_tree: true });
 }
 
+
+/** A retry starts an objective again; the next wave is prepared once, after each started once. */
+function once(callback: () => void): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    callback();
+  };
+}

@@ -95,7 +95,9 @@ async function writeSessionDocs(context: RunContext, report: AccomplishmentRepor
     else if (updated.changed) writeFileSync(join(folder, name), updated.content);
   }
   if (context.mode !== 'worktree') return null;
-  const head = await context.git!.commitAll(folder, `docs: record ap-orchestrator session ${context.runId}`);
+  const base = (await context.git!.refCommit(context.integrationBranch!))!;
+  const { head, changes } = await context.git!.commitAll(folder, base, `docs: record ap-orchestrator session ${context.runId}`);
+  if (changes.length === 0) return base;
   await context.git!.setRef(context.integrationBranch!, head);
   return head;
 }

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { ApError } from '../core/errors/ap-error.js';
+import { commandRunner } from './command-runner.js';
 
 /** A git command failed; carries the command and what git said. */
 export class GitError extends ApError {
@@ -36,19 +36,8 @@ const environment = (() => {
   return copy;
 })();
 
-export function git(cwd: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      [...fixedConfig, ...args],
-      { cwd, env: options.env ? { ...environment, ...options.env } : environment, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error) reject(new GitError(args, stderr || error.message, typeof error.code === 'number' ? error.code : null));
-        else resolve(stdout);
-      },
-    );
-    child.stdin?.on('error', () => {});
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    else child.stdin?.end();
-  });
+export async function git(cwd: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const result = await commandRunner.run('git', [...fixedConfig, ...args], { cwd, env: options.env ? { ...environment, ...options.env } : environment, input: options.input });
+  if (result.code !== 0) throw new GitError(args, result.stderr || result.message || '', result.code);
+  return result.stdout;
 }

@@ -19,6 +19,8 @@ export interface ObjectiveDispatcher {
   dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchResult>;
   /** Whether any worker can take objectives with this agent hint. */
   canServe(agent: string): boolean;
+  /** Gets ready for `objectives` objectives (e.g. starts worker processes); optional. */
+  warm?(objectives: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,10 @@ export class LocalDispatcher implements ObjectiveDispatcher {
     } finally {
       lease.release();
     }
+  }
+
+  warm(objectives: number): Promise<void> {
+    return this.pool.warm(objectives);
   }
 
   stop(): Promise<void> {

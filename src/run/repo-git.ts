@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,11 +60,29 @@ export class RepoGit {
     }
   }
 
-  /** Creates (or, on resume, recreates) a worktree on `branch` at `commit`. */
+  /**
+   * Creates (or, on resume, recreates) a worktree on `branch` at `commit`; `-f` takes over a
+   * registration whose folder is gone. Registering is serialized (`git worktree add` reads the
+   * other registrations and fails on one that is half made); the checkout runs in parallel.
+   */
   async addWorktree(path: string, branch: string, commit: string): Promise<void> {
+    // A worktree left by an interrupted run still holds its branch: unregister it properly.
+    if (existsSync(path)) await git(this.root, ['worktree', 'remove', '--force', '--force', path]).catch(() => undefined);
     await rm(path, { recursive: true, force: true });
+    const registered = this.registration.then(() => git(this.root, ['worktree', 'add', '-q', '--no-checkout', '-f', '-B', branch, path, commit]));
+    this.registration = registered.then(
+      () => undefined,
+      () => undefined,
+    );
+    await registered;
+    await git(path, ['reset', '-q', '--hard', commit]);
+  }
+
+  private registration: Promise<unknown> = Promise.resolve();
+
+  /** Forgets worktrees whose folders are gone. Not safe while worktrees are being added. */
+  async pruneWorktrees(): Promise<void> {
     await git(this.root, ['worktree', 'prune']);
-    await git(this.root, ['worktree', 'add', '-q', '-f', '-B', branch, path, commit]);
   }
 
   /** Moves a prepared worktree (and its branch) to a new base and removes anything else in it. */
@@ -72,28 +91,26 @@ export class RepoGit {
     await git(path, ['clean', '-q', '-fdx']);
   }
 
-  /** Commits everything in the worktree (new, changed, deleted files); returns the new head. */
-  async commitAll(path: string, message: string): Promise<string> {
+  /**
+   * Commits everything in the worktree (new, changed, deleted files) and returns the new head with
+   * its changes from `base`: three git processes, since a wave finishes many objectives at once.
+   */
+  async commitAll(path: string, base: string, message: string): Promise<{ head: string; changes: TreeChange[] }> {
     await git(path, ['add', '-A']);
-    const status = await git(path, ['status', '--porcelain', '-z', '--untracked-files=no']);
-    if (status.length > 0) await git(path, ['commit', '-q', '--no-verify', '-m', message]);
-    return (await git(path, ['rev-parse', 'HEAD'])).trim();
+    await git(path, ['commit', '-q', '--no-verify', '--allow-empty', '-m', message]);
+    const output = await git(path, ['log', '-1', '--no-renames', '--no-abbrev', '--raw', '-z', '--format=%H %P%x00', 'HEAD']);
+    const [header = '', ...rest] = output.split('\0');
+    const [head = '', ...parents] = header.trim().split(' ');
+    // One commit on top of the base (the usual case): its raw diff is the answer. A worker that
+    // committed on its own leaves more history; then diff against the base.
+    if (parents.length === 1 && parents[0] === base) return { head, changes: parseRaw(rest.join('\0').replace(/^[\0\n]+/, '')) };
+    return { head, changes: await this.changes(base, head) };
   }
 
   /** Files changed from `base` to `head`, renames split into delete and add. */
   async changes(base: string, head: string): Promise<TreeChange[]> {
     if (base === head) return [];
-    const output = await git(this.root, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', base, head]);
-    const fields = output.split('\0');
-    const changes: TreeChange[] = [];
-    for (let index = 0; index + 1 < fields.length; index += 2) {
-      // ":100644 100644 <old sha> <new sha> M" then the path.
-      const meta = fields[index]!.replace(/^:/, '').split(' ');
-      const path = fields[index + 1]!;
-      if (meta.length < 5 || !path) continue;
-      changes.push({ path, status: meta[4]![0] as TreeChange['status'], mode: meta[1]!, sha: meta[3]! });
-    }
-    return changes;
+    return parseRaw(await git(this.root, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', base, head]));
   }
 
   /**
@@ -119,7 +136,8 @@ export class RepoGit {
       );
       if (lines.length > 0) await git(this.root, ['update-index', '-z', '--index-info'], { env, input: lines.map((line) => `${line}\0`).join('') });
       const tree = (await git(this.root, ['write-tree'], { env })).trim();
-      const parents = [base, ...branches.map((branch) => branch.head).filter((head) => head !== base)].flatMap((parent) => ['-p', parent]);
+      // Objectives that changed nothing add no parent: the history shows only work that landed.
+      const parents = [base, ...branches.filter((branch) => branch.changes.length > 0).map((branch) => branch.head)].flatMap((parent) => ['-p', parent]);
       return (await git(this.root, ['commit-tree', tree, ...parents, '-m', message])).trim();
     } finally {
       await rm(folder, { recursive: true, force: true });
@@ -131,4 +149,17 @@ export class RepoGit {
     await rm(folder, { recursive: true, force: true });
     await git(this.root, ['worktree', 'prune']);
   }
+}
+
+/** Parses `--raw -z` output: ":100644 100644 <old> <new> M\0path\0" per change. */
+function parseRaw(output: string): TreeChange[] {
+  const fields = output.split('\0');
+  const changes: TreeChange[] = [];
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    const meta = fields[index]!.trim().replace(/^:/, '').split(' ');
+    const path = fields[index + 1]!;
+    if (meta.length < 5 || !path) continue;
+    changes.push({ path, status: meta[4]![0] as TreeChange['status'], mode: meta[1]!, sha: meta[3]! });
+  }
+  return changes;
 }

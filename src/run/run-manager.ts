@@ -153,6 +153,7 @@ export class RunManager {
   async waitForRun(runId: string, timeoutMs: number): Promise<void> {
     const active = this.active.get(runId);
     if (!active) return;
+    if (!Number.isFinite(timeoutMs)) return active.done;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([active.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);

@@ -42,6 +42,8 @@ export interface WorkerAdapter {
   /** Process ids the worker has running now (recorded so a restart can kill leftovers). */
   readonly pids: readonly number[];
   run(assignment: Assignment): Promise<AttemptResult>;
+  /** Starts the worker ahead of its first objective, when it keeps a process. Never throws. */
+  start?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -132,6 +132,22 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * Starts, ahead of time, the workers that the first `objectives` objectives will get, so a
+   * wave does not wait for processes to boot one after another.
+   */
+  async warm(objectives: number): Promise<void> {
+    let capacity = 0;
+    const starting: Promise<void>[] = [];
+    for (const slot of this.slots) {
+      if (capacity >= objectives) break;
+      capacity += slot.config.maxConcurrent;
+      slot.adapter ??= this.createAdapter(slot.config, this.observer);
+      if (slot.adapter.start) starting.push(slot.adapter.start());
+    }
+    await Promise.all(starting);
+  }
+
   /** Stops every worker process; safe to call more than once. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -69,6 +69,30 @@ describe('ap-orchestrator CLI', () => {
     expect(badJson.stderr).toContain('is not valid JSON');
   });
 
+  it('executes a plan in the foreground and reports it from another command', async () => {
+    const target = createTempRepo({ 'src/x/index.ts': 'export const x = 1;\n', 'team.json': JSON.stringify({ workers: [{ id: 'w1', agent: 'builtin' }] }) });
+    try {
+      const analysis = JSON.parse((await cli(['analyze', '--repo', target.root, '--request', 'Add y', '--json'])).stdout) as { analysisId: string };
+      const planned = await cli(['plan', '--repo', target.root, '--analysis', analysis.analysisId, '--objectives', '-', '--approve', '--json'], {
+        input: JSON.stringify([{ id: 'y', title: 'Add y', scopeTouch: ['src/x/'], edits: [{ op: 'write', path: 'src/x/y.ts', content: 'export const y = 2;\n' }] }]),
+      });
+      const planId = (JSON.parse(planned.stdout) as { planId: string }).planId;
+      const executed = await cli(['execute', '--repo', target.root, '--plan', planId, '--json']);
+      expect(executed.exitCode, executed.stderr).toBe(0);
+      const report = JSON.parse(executed.stdout) as { runId: string; status: string; filesChanged: string[] };
+      expect(report).toMatchObject({ status: 'completed', filesChanged: ['src/x/y.ts'] });
+      expect(executed.stderr).toContain('objective_finished');
+      const status = await cli(['status', '--repo', target.root, '--run', report.runId]);
+      expect(status.stdout).toContain(`Run ${report.runId}: completed`);
+      const again = await cli(['report', '--repo', target.root, '--run', report.runId, '--json']);
+      expect(JSON.parse(again.stdout)).toMatchObject({ runId: report.runId, markdownPath: `docs/accomplishments/ACCOMPLISHMENT_${report.runId}.md` });
+      const cancelled = await cli(['cancel', '--repo', target.root, '--run', report.runId]);
+      expect(cancelled.stdout).toContain('Run is completed');
+    } finally {
+      target.remove();
+    }
+  });
+
   it('runs the demo without an API key', async () => {
     const demo = await cli(['demo', '--json', '--clean']);
     expect(demo.exitCode, demo.stderr).toBe(0);

@@ -157,6 +157,28 @@ describe('execute: the whole cycle with built-in workers over stdio', () => {
     expect(textOf(await server.call('report', { runId }))).toBeTruthy();
   });
 
+  it('waits for a short run when asked, sending progress notifications', async () => {
+    const { repo, server } = await setUp(builtinTeam());
+    const analysis = await server.call('analyze', { repo: repo.root, request: 'x' });
+    const plan = await server.call('plan', {
+      analysisId: analysis.structuredContent!.analysisId,
+      approve: true,
+      objectives: [
+        { id: 'one', title: 'One', scopeTouch: ['src/auth/'], edits: [{ op: 'write', path: 'src/auth/one.ts', content: '1\n' }] },
+        { id: 'two', title: 'Two', scopeTouch: ['src/db/'], dependsOn: ['one'], edits: [{ op: 'write', path: 'src/db/two.ts', content: '2\n' }] },
+      ],
+    });
+    const progress: { progress: number; total?: number; message?: string }[] = [];
+    const result = await server.client.callTool({ name: 'execute', arguments: { planId: plan.structuredContent!.planId, wait: 30 } }, undefined, {
+      onprogress: (update) => progress.push(update),
+      timeout: 60_000,
+    });
+    expect(result.isError, textOf(result as never)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: 'completed' });
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.at(-1)).toMatchObject({ progress: 2, total: 2 });
+  });
+
   it('refuses a second run on the same repository while one is running', async () => {
     const { repo, server } = await setUp(builtinTeam());
     const objectives = [{ id: 'wait', title: 'Wait', scopeTouch: ['src/auth/'], edits: [{ op: 'delay', ms: 1500 }] }];

@@ -77,7 +77,7 @@ describe('execute: cancel, crash and resume, non-git targets, bad team.json', ()
     const resumed = await second.call('execute', { runId, resume: true });
     expect(resumed.isError, textOf(resumed)).toBeFalsy();
     const status = await waitForRunEnd(second, runId);
-    expect(status.status).toBe('completed');
+    expect(status.status, second.stderr().split('\n').filter((line) => /ERROR|WARN/.test(line)).join('\n').slice(0, 3000)).toBe('completed');
     expect(objectiveOf(status, 'quick').attempts).toBe(1);
     expect(objectiveOf(status, 'slow').attempts).toBe(2);
     expect(repo.git('show', `ap/${runId}:src/a/quick.ts`)).toBe('quick\n');
@@ -85,6 +85,18 @@ describe('execute: cancel, crash and resume, non-git targets, bad team.json', ()
     for (const pid of recordedWorkerPids(repo.root, runId)) expect(isProcessAlive(pid), `worker ${pid}`).toBe(false);
     const again = await second.call('execute', { runId, resume: true });
     expect(textOf(again)).toContain('completed; there is nothing to resume');
+  });
+
+  it('ends an objective that overruns its timeout, retries it once, then fails it', async () => {
+    const repo = makeRepo(builtinTeam({ workers: 2, timeoutSeconds: 1 }));
+    const server = await connect(repo);
+    const runId = await startRun(server, repo.root, [{ id: 'hangs', title: 'Hangs', scopeTouch: ['src/a/'], edits: [{ op: 'delay', ms: 30_000 }] }]);
+    const status = await waitForRunEnd(server, runId, 30_000);
+    const hangs = objectiveOf(status, 'hangs');
+    expect(hangs.state).toBe('failed');
+    expect(hangs.attempts).toBe(2);
+    expect(hangs.error).toContain('did not finish within 1 s (after 2 attempts)');
+    for (const pid of recordedWorkerPids(repo.root, runId)) expect(isProcessAlive(pid), `worker ${pid}`).toBe(false);
   });
 
   it('runs a non-git folder in one shared tree and says what that means', async () => {

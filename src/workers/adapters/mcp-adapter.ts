@@ -87,6 +87,10 @@ export class McpWorkerAdapter implements WorkerAdapter {
     }
   }
 
+  async start(): Promise<void> {
+    await this.connect().catch((error: unknown) => this.log.debug(`worker ${this.config.id} did not start ahead of time`, error));
+  }
+
   private toolArguments(assignment: Assignment): Record<string, unknown> {
     const values: Record<string, string> = {
       prompt: assignment.prompt,
@@ -106,6 +110,7 @@ export class McpWorkerAdapter implements WorkerAdapter {
   }
 
   private connect(): Promise<Connection> {
+    if (this.stopped) return Promise.reject(new Error(`worker "${this.config.id}" has been stopped`));
     if (this.connection && !(this.current?.process.hasExited ?? false)) return this.connection;
     this.connection = this.spawn().then(
       (connection) => {
@@ -163,8 +168,12 @@ export class McpWorkerAdapter implements WorkerAdapter {
     if (current) await current.process.stop({ graceMs: 0, termMs: 2_000 });
   }
 
+  private stopped = false;
+
   async stop(): Promise<void> {
-    const current = this.current;
+    this.stopped = true;
+    // A worker still starting (warmed ahead of time) is waited for, then stopped too.
+    const current = this.current ?? (await this.connection?.catch(() => undefined));
     this.current = undefined;
     this.connection = undefined;
     if (!current) return;

@@ -1,0 +1,121 @@
+/**
+ * 200 objectives over 10 waves, each scripted to take 1 s, on 20 built-in workers: wall time
+ * against the ideal (the sum over waves of the longest objective, given the concurrency), the
+ * per-objective overhead of worktrees, commits, scope checks and merges, and peak RSS.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../src/logger.js';
+import { RepoGit } from '../src/run/repo-git.js';
+import { RunManager } from '../src/run/run-manager.js';
+import { callTool } from '../src/server/call-tool.js';
+import { Workspace } from '../src/store/workspace.js';
+import { allTools } from '../src/tools/index.js';
+import type { ToolContext } from '../src/tools/tool.js';
+
+const waves = Number(process.env.AP_BENCH_WAVES ?? 10);
+const perWave = 20;
+const workers = 20;
+const objectiveMs = 1000;
+
+const timings = new Map<string, number[]>();
+for (const method of ['addWorktree', 'resetWorktree', 'commitAll', 'changes', 'mergeWave', 'setRef'] as const) {
+  const original = RepoGit.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+  (RepoGit.prototype as unknown as Record<string, unknown>)[method] = async function (this: RepoGit, ...args: unknown[]) {
+    const start = performance.now();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      const list = timings.get(method) ?? [];
+      list.push(performance.now() - start);
+      timings.set(method, list);
+    }
+  };
+}
+
+const repo = mkdtempSync(join(tmpdir(), 'ap-bench-execute-'));
+for (let module = 0; module < perWave; module += 1) {
+  mkdirSync(join(repo, `m${module}`), { recursive: true });
+  for (let file = 0; file < 5; file += 1) writeFileSync(join(repo, `m${module}`, `f${file}.ts`), `export const v${file} = ${file};\n`);
+}
+writeFileSync(join(repo, 'team.json'), JSON.stringify({ workers: Array.from({ length: workers }, (_unused, index) => ({ id: `w${index + 1}`, agent: 'builtin' })) }));
+const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...args], { cwd: repo, stdio: 'ignore' });
+git('init', '-q', '-b', 'main');
+git('add', '-A');
+git('commit', '-q', '-m', 'bench base');
+
+const objectives = [];
+for (let wave = 0; wave < waves; wave += 1) {
+  for (let module = 0; module < perWave; module += 1) {
+    objectives.push({
+      id: `w${wave}-m${module}`,
+      title: `Wave ${wave} module ${module}`,
+      scopeTouch: [`m${module}/`],
+      dependsOn: wave === 0 ? [] : [`w${wave - 1}-m${module}`],
+      edits: [{ op: 'delay', ms: objectiveMs }, { op: 'write', path: `m${module}/wave${wave}.ts`, content: `export const wave = ${wave};\n` }],
+    });
+  }
+}
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const workspace = new Workspace(repo);
+const runs = new RunManager(workspace, createLogger('bench', 'warn'));
+const context: ToolContext = { workspace, runs, host: { progress: async () => {} }, signal: new AbortController().signal, log: createLogger('bench', 'warn') };
+const call = async (name: string, args: Record<string, unknown>) => {
+  const { result, structured } = await callTool(allTools.find((tool) => tool.schema.name === name)!, args, context);
+  if (result.isError || !structured) throw new Error(JSON.stringify(result.content));
+  return structured;
+};
+
+const analysis = await call('analyze', { repo, request: 'benchmark' });
+const plan = await call('plan', { analysisId: analysis.analysisId, objectives, approve: true });
+const start = performance.now();
+const timeline: string[] = [];
+if (process.env.AP_BENCH_TIMELINE) {
+  workspace.repository(repo).bus.subscribe((event) => {
+    if (['wave_started', 'objective_started', 'objective_finished', 'phase_started'].includes(event.type)) timeline.push(`${Math.round(performance.now() - start)} ${event.type} ${String(event.payload.objective_id ?? event.payload.wave ?? event.payload.phase)}`);
+  });
+}
+const started = await call('execute', { planId: plan.planId });
+await runs.waitForRun(String(started.runId), 600_000);
+const wallMs = performance.now() - start;
+clearInterval(sampler);
+const report = await call('report', { runId: started.runId });
+
+const idealMs = waves * objectiveMs * Math.ceil(perWave / workers);
+const sum = (method: string) => (timings.get(method) ?? []).reduce((total, value) => total + value, 0);
+const mean = (method: string) => Math.round((sum(method) / Math.max(1, (timings.get(method) ?? []).length)) * 10) / 10;
+const objectivesRun = waves * perWave;
+const result = {
+  benchmark: 'execute',
+  objectives: objectivesRun,
+  waves,
+  workers,
+  objectiveMs,
+  status: report.status,
+  merged: (report.objectives as { outcome: string }[]).filter((objective) => objective.outcome === 'merged').length,
+  wallMs: Math.round(wallMs),
+  idealMs,
+  ratio: Math.round((wallMs / idealMs) * 1000) / 1000,
+  overheadPerObjectiveMs: {
+    worktreeCreate: mean('addWorktree'),
+    worktreeReset: mean('resetWorktree'),
+    commit: mean('commitAll'),
+    scopeCheckDiff: mean('changes'),
+    mergeShare: Math.round((sum('mergeWave') / objectivesRun) * 10) / 10,
+    mergePerWave: mean('mergeWave'),
+    total: Math.round(((sum('addWorktree') + sum('resetWorktree') + sum('commitAll') + sum('changes') + sum('mergeWave') + sum('setRef')) / objectivesRun) * 10) / 10,
+  },
+  peakRssMb: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024),
+  targetRatio: 1.2,
+  pass: report.status === 'completed' && wallMs / idealMs <= 1.2,
+};
+await runs.shutdown();
+workspace.close();
+rmSync(repo, { recursive: true, force: true });
+if (process.env.AP_BENCH_TIMELINE) process.stderr.write(`${timeline.join('\n')}\n`);
+process.stdout.write(`${JSON.stringify(result)}\n`);

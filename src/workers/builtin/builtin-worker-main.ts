@@ -1,0 +1,5 @@
+/** Entry of the bundled built-in worker (dist/builtin-worker.mjs): `node builtin-worker.mjs [--log FILE]`. */
+import { serveBuiltinWorker } from '../../cli/serve-builtin-worker.js';
+
+const index = process.argv.indexOf('--log');
+await serveBuiltinWorker(index === -1 ? undefined : process.argv[index + 1]);
