@@ -49,7 +49,10 @@ async function startRun(params: { planId?: string; runId?: string; team?: string
   const found = context.workspace.findPlan(params.planId, params.repo);
   if (found.plan.status === 'draft' && context.host.confirm) {
     // The host can ask its user: an explicit yes approves the plan.
-    const yes = await context.host.confirm(`Approve and run plan ${params.planId}: ${found.plan.objectives.length} objectives in ${found.plan.waves.length} waves for "${found.plan.request}"?`);
+    const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    const yes = await context.host.confirm(
+      `Approve and run plan ${params.planId}: ${count(found.plan.objectives.length, 'objective')} in ${count(found.plan.waves.length, 'wave')} for "${found.plan.request}"?`,
+    );
     if (!yes) throw new ApError('plan_not_approved', `Plan "${params.planId}" was not approved, so it was not run.`);
     found.store.plans.approve(params.planId, new Date().toISOString(), 'elicitation');
   }
