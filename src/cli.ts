@@ -34,9 +34,16 @@ async function main(argv: string[]): Promise<number> {
   const runToolCommand: typeof import('./cli/run-tool-command.js').runToolCommand = async (...args) => (await import('./cli/run-tool-command.js')).runToolCommand(...args);
   const json = flags.json === true;
   switch (command.name) {
-    case 'serve':
-      await (await import('./cli/serve.js')).serve(workspace());
+    case 'serve': {
+      const { dashboardSettings } = await import('./events/start-dashboard.js');
+      await (await import('./cli/serve.js')).serve(workspace(), dashboardSettings(process.env, { port: string(flags['dashboard-port']) }));
       return -1;
+    }
+    case 'dashboard': {
+      const { dashboardSettings } = await import('./events/start-dashboard.js');
+      await (await import('./cli/serve-dashboard.js')).serveDashboard(workspace(), { ...dashboardSettings(process.env, { port: string(flags['dashboard-port']) }), enabled: true });
+      return -1;
+    }
     case 'analyze':
       return runToolCommand(workspace(), 'analyze', { repo: string(flags.repo), request: required(flags, 'request', command) }, json);
     case 'plan':
@@ -67,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
       await (await import('./cli/serve-builtin-worker.js')).serveBuiltinWorker(string(flags.log));
       return -1;
     case 'demo':
-      return (await import('./demo/run-demo.js')).runDemo({ clean: flags.clean === true, json });
+      return (await import('./demo/run-demo.js')).runDemo({ clean: flags.clean === true, json, watch: flags.watch === true, startDelayMs: Number(string(flags['start-delay']) ?? 0) || 0 });
     default:
       throw new UsageError(`The command "${command.name}" has no handler.`);
   }

@@ -16,14 +16,15 @@ export interface CommandSpec {
 const repoFlag: FlagSpec = { type: 'string', value: 'DIR', description: 'Target repository (default: the current folder).' };
 const teamFlag: FlagSpec = { type: 'string', value: 'FILE', description: 'team.json to use (default: <repo>/team.json if present, else built-in defaults).' };
 const stateFlag: FlagSpec = { type: 'string', value: 'DIR', description: 'State folder for the database and worktrees (default: <repo>/.ap).' };
+const dashboardPortFlag: FlagSpec = { type: 'string', value: 'PORT', description: 'Port of the live dashboard (default 8765 or AP_DASHBOARD_PORT; 0 picks a free one; AP_DASHBOARD=0 turns it off).' };
 const jsonFlag: FlagSpec = { type: 'boolean', description: 'Print the structured result as JSON on stdout (for scripts).' };
 
 export const commands: CommandSpec[] = [
   {
     name: 'serve',
     summary: 'Run the MCP server on stdio (the default when no command is given).',
-    usage: 'ap-orchestrator [serve] [--repo DIR] [--team FILE] [--state-dir DIR]',
-    flags: { repo: repoFlag, team: teamFlag, 'state-dir': stateFlag },
+    usage: 'ap-orchestrator [serve] [--repo DIR] [--team FILE] [--state-dir DIR] [--dashboard-port PORT]',
+    flags: { repo: repoFlag, team: teamFlag, 'state-dir': stateFlag, 'dashboard-port': dashboardPortFlag },
     examples: ['claude mcp add ap-orchestrator -- npx ap-orchestrator --repo /path/to/repo'],
   },
   {
@@ -97,6 +98,13 @@ export const commands: CommandSpec[] = [
     examples: ['ap-orchestrator report --run run-20261125-131000-x1y2z3 --json'],
   },
   {
+    name: 'dashboard',
+    summary: 'Serve the dashboard for the runs of a repository (past runs replay) until Ctrl-C.',
+    usage: 'ap-orchestrator dashboard [--repo DIR] [--dashboard-port PORT]',
+    flags: { repo: repoFlag, 'state-dir': stateFlag, 'dashboard-port': dashboardPortFlag },
+    examples: ['ap-orchestrator dashboard --repo ~/src/shop'],
+  },
+  {
     name: 'worker',
     summary: 'Run the built-in worker: an MCP server on stdio that carries out scripted edits (not an AI).',
     usage: 'ap-orchestrator worker [--log FILE]',
@@ -106,8 +114,13 @@ export const commands: CommandSpec[] = [
   {
     name: 'demo',
     summary: 'Run the whole cycle on a generated sample repository with built-in workers, no API key.',
-    usage: 'ap-orchestrator demo [--clean] [--json]',
-    flags: { clean: { type: 'boolean', description: 'Delete the sample repository at the end (by default it is kept, to look at).' }, json: jsonFlag },
+    usage: 'ap-orchestrator demo [--watch] [--clean] [--json]',
+    flags: {
+      watch: { type: 'boolean', description: 'Serve the live dashboard during the run (the URL is printed) and keep serving it until Ctrl-C.' },
+      'start-delay': { type: 'string', value: 'MS', description: 'With --watch: wait this long before executing, to open the dashboard first.' },
+      clean: { type: 'boolean', description: 'Delete the sample repository at the end (by default it is kept, to look at).' },
+      json: jsonFlag,
+    },
     examples: ['npm run demo'],
   },
 ];

@@ -1,15 +1,25 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createLogger } from '../logger.js';
 import { createServer } from '../server/create-server.js';
+import { startDashboard, type DashboardSettings } from '../events/start-dashboard.js';
 import type { Workspace } from '../store/workspace.js';
 
 /**
  * Serves MCP on stdio until the host goes away. Stdin closing, SIGINT and SIGTERM all lead to
  * one orderly shutdown; a hard-exit timer makes sure a stuck resource cannot keep us alive.
  */
-export async function serve(workspace: Workspace): Promise<void> {
+export async function serve(workspace: Workspace, dashboard: DashboardSettings): Promise<void> {
   const log = createLogger('serve');
-  const { server, cleanup } = createServer({ workspace, log });
+  // The dashboard must not keep the MCP server from working: a failure to start it is only logged.
+  const dashboardServer = await startDashboard(workspace, dashboard, log).catch((error: unknown) => {
+    log.error('the dashboard did not start', error);
+    return undefined;
+  });
+  const { server, cleanup: cleanupServer } = createServer({ workspace, log, dashboardUrl: () => dashboardServer?.url });
+  const cleanup = async () => {
+    await cleanupServer();
+    await dashboardServer?.close();
+  };
   let shuttingDown = false;
   const shutdown = (reason: string) => {
     if (shuttingDown) return;
@@ -36,4 +46,5 @@ export async function serve(workspace: Workspace): Promise<void> {
 
   await server.connect(new StdioServerTransport());
   log.info(`serving MCP on stdio for ${workspace.defaultRepo}`);
+  if (dashboardServer) log.info(`dashboard: ${dashboardServer.url}`);
 }

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { dashboardSettings, startDashboard } from '../events/start-dashboard.js';
 import { createLogger } from '../logger.js';
 import { RunManager } from '../run/run-manager.js';
 import { callTool } from '../server/call-tool.js';
@@ -10,6 +11,10 @@ import { createSampleRepo, demoObjectives, demoRequest } from './sample-repo.js'
 interface DemoOptions {
   clean: boolean;
   json: boolean;
+  /** Serve the dashboard during the run and keep serving it until Ctrl-C. */
+  watch?: boolean;
+  /** Pause before executing, so a browser can open the dashboard first (milliseconds). */
+  startDelayMs?: number;
 }
 
 /** Runs the cycle on a fresh sample repository with built-in workers: no API key, no network. */
@@ -18,7 +23,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const workspace = new Workspace(repo);
   const log = createLogger('demo');
   const runs = new RunManager(workspace, createLogger('run'));
-  const context: ToolContext = { workspace, runs, host: { progress: async () => {} }, signal: new AbortController().signal, log };
+  workspace.repository(repo);
+  const dashboard = options.watch ? await startDashboard(workspace, { ...dashboardSettings(), enabled: true }, log) : undefined;
+  const context: ToolContext = { workspace, runs, host: { progress: async () => {} }, signal: new AbortController().signal, log, dashboardUrl: dashboard?.url };
   const say = (line: string) => !options.json && process.stdout.write(`${line}\n`);
   const call = async (name: string, args: Record<string, unknown>) => {
     const tool = allTools.find((candidate) => candidate.schema.name === name)!;
@@ -28,6 +35,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
   try {
     say(`Sample repository: ${repo}`);
+    if (dashboard) say(`Dashboard: ${dashboard.url}`);
     const analysis = await call('analyze', { repo, request: demoRequest });
     say(`1. analyze -> ${String(analysis.analysisId)}: modules ${(analysis.modules as { name: string }[]).map((module) => module.name).join(', ')}; task type ${String(analysis.taskType)}`);
     const plan = await call('plan', { analysisId: analysis.analysisId, objectives: demoObjectives });
@@ -36,6 +44,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     for (const move of plan.moves as { reason: string }[]) say(`   moved: ${move.reason}`);
     const approved = await call('approve', { planId: plan.planId });
     say(`3. approve -> ${String(approved.status)}`);
+    if (options.startDelayMs) await new Promise((resolve) => setTimeout(resolve, options.startDelayMs));
     const started = await call('execute', { planId: plan.planId });
     const runId = String(started.runId);
     say(`4. execute -> ${runId} with ${(started.workers as unknown[]).length || 3} built-in workers`);
@@ -58,6 +67,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     say(`Integration branch: ${String(report.integrationBranch)} (git -C ${repo} log --oneline ${String(report.integrationBranch)})`);
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ repo, analysisId: analysis.analysisId, planId: plan.planId, runId, waves, moves: plan.moves, status: report.status, integrationBranch: report.integrationBranch, filesChanged: report.filesChanged, reportPath: report.markdownPath }, null, 2)}\n`);
+    }
+    if (dashboard) {
+      say(`\nThe dashboard keeps serving at ${dashboard.url} (Ctrl-C to stop).`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await dashboard.close();
     }
     return report.status === 'completed' ? 0 : 1;
   } finally {

@@ -119,7 +119,11 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
   // The integration branch moves only now: a crash before this line leaves it at the wave base.
   if (context.integrationBranch && merged && merged !== waveBase) await context.git!.setRef(context.integrationBranch, merged);
   store.runs.updateWave(runId, waveNumber, { status: 'done', verify: result, finishedAt: now() });
-  for (const objective of succeeded) store.runs.updateObjective(runId, objective.id, { state: 'merged' });
+  // Like `rolled_back`, landing is a second, final objective_finished: watchers see it happen.
+  for (const objective of succeeded) {
+    store.runs.updateObjective(runId, objective.id, { state: 'merged' });
+    emit(context, 'objective_finished', { objective_id: objective.id, wave: waveNumber, state: 'merged', files: objectiveFiles(context, objective.id), error: null });
+  }
 }
 
 async function integrationWorktree(context: RunContext, commit: string): Promise<string> {
@@ -130,6 +134,10 @@ async function integrationWorktree(context: RunContext, commit: string): Promise
   const modules = join(context.repo, 'node_modules');
   if (existsSync(modules) && !existsSync(join(path, 'node_modules'))) symlinkSync(modules, join(path, 'node_modules'), 'dir');
   return path;
+}
+
+function objectiveFiles(context: RunContext, objectiveId: string): string[] {
+  return context.store.runs.objectives(context.runId).find((row) => row.objectiveId === objectiveId)?.files ?? [];
 }
 
 function prepareNextWave(context: RunContext, nextWave: number, base: string | null, preparations: Map<string, Promise<boolean>>): void {

@@ -14,6 +14,8 @@ export interface ServerOptions {
   tools?: readonly Tool[];
   log?: Logger;
   runs?: RunManager;
+  /** Returned by `execute` so the host can show where to watch. */
+  dashboardUrl?: () => string | undefined;
 }
 
 /**
@@ -72,7 +74,7 @@ export function createServer(options: ServerOptions): { server: Server; runs: Ru
         return result.action === 'accept' && result.content?.approve === true;
       };
     }
-    const { result } = await callTool(tool, request.params.arguments, { workspace: options.workspace, runs, host, signal: extra.signal, log });
+    const { result } = await callTool(tool, request.params.arguments, { workspace: options.workspace, runs, host, signal: extra.signal, log, dashboardUrl: options.dashboardUrl?.() });
     return result;
   });
 

@@ -22,6 +22,13 @@ export interface OpenRepository {
  */
 export class Workspace {
   private readonly open = new Map<string, OpenRepository>();
+  private readonly openedListeners = new Set<(repository: OpenRepository) => void>();
+
+  /** Calls `listener` for every repository opened from now on (and returns how to stop). */
+  onRepositoryOpened(listener: (repository: OpenRepository) => void): () => void {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
 
   constructor(
     public defaultRepo: string,
@@ -65,6 +72,7 @@ export class Workspace {
     excludeFromGit(repo, config.stateDir);
     const opened = { repo, config, store, bus: new EventBus(store.events) };
     this.open.set(repo, opened);
+    for (const listener of this.openedListeners) listener(opened);
     return opened;
   }
 

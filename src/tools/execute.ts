@@ -22,6 +22,7 @@ export const execute = defineTool({
     }),
     outputSchema: runStatusSchema.extend({
       warnings: z.array(z.string()).describe('Things to know about this run (e.g. shared-tree mode).'),
+      dashboardUrl: z.string().nullable().describe('Open this URL (it carries the access token) to watch the run live.'),
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   },
@@ -31,13 +32,16 @@ export const execute = defineTool({
     if (params.wait > 0) await waitWithProgress(context, repository, started.run.id, params.wait);
     const status = runStatusSnapshot(repository, started.run.id);
     response.setResult(
-      { ...status, warnings: started.warnings },
+      { ...status, warnings: started.warnings, dashboardUrl: context.dashboardUrl ?? null },
       [
         `${params.resume ? 'Resumed' : 'Started'} run ${status.runId} of plan ${status.planId} in ${status.mode} mode${status.integrationBranch ? `; results merge into ${status.integrationBranch}` : ''}.`,
+        context.dashboardUrl ? `Watch it live: ${context.dashboardUrl}` : '',
         ...started.warnings,
         summarizeStatus(status),
         status.status === 'running' ? `Next: \`status\` with runId "${status.runId}" and waitSeconds to follow it, then \`report\`.` : `Next: \`report\` with runId "${status.runId}".`,
-      ].join('\n'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
   },
 });

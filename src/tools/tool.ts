@@ -18,6 +18,8 @@ export interface HostAbilities {
 export interface ToolContext {
   workspace: Workspace;
   runs: RunManager;
+  /** URL (with token) of the live dashboard, when one is running. */
+  dashboardUrl?: string;
   host: HostAbilities;
   signal: AbortSignal;
   log: Logger;

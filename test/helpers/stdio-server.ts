@@ -26,7 +26,7 @@ export async function connectToServer(options: {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [cliPath, 'serve', '--repo', options.repo, ...(options.args ?? [])],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AP_LOG_LEVEL: 'debug', ...options.env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AP_LOG_LEVEL: 'debug', AP_DASHBOARD_PORT: '0', ...options.env },
     stderr: 'pipe',
   });
   let stderr = '';

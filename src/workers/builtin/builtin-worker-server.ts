@@ -60,9 +60,13 @@ export function createBuiltinWorkerServer(options: BuiltinWorkerOptions): Server
     const progressToken = request.params._meta?.progressToken;
     const total = input.edits.length;
     let step = 0;
+    let notifications = 0;
     const progress = async (message: string) => {
       if (progressToken === undefined) return;
-      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: step, total, message } }).catch(() => {});
+      // MCP progress must increase with every notification: steps count whole units, keep-alive ticks fractions.
+      notifications += 1;
+      const value = Math.min(step + notifications / 10_000, total);
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, total, message } }).catch(() => {});
     };
 
     log('TASK', `Starting ${input.objectiveId ?? ''} ${title}`.replace(/\s+/g, ' ').trim());
