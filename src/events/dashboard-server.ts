@@ -39,8 +39,6 @@ interface Client {
   runFilter: string | null | undefined;
   /** Highest seq sent per run: replay and live never repeat or skip one. */
   lastSeq: Map<string, number>;
-  queue: Record<string, unknown>[];
-  flushScheduled: boolean;
   alive: boolean;
   badMessages: number;
 }
@@ -93,7 +91,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
 
   function accept(socket: WebSocket): void {
-    const client: Client = { socket, runFilter: undefined, lastSeq: new Map(), queue: [], flushScheduled: false, alive: true, badMessages: 0 };
+    const client: Client = { socket, runFilter: undefined, lastSeq: new Map(), alive: true, badMessages: 0 };
     clients.add(client);
     socket.on('pong', () => (client.alive = true));
     socket.on('error', () => {});
@@ -139,7 +137,10 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     send(client, { type: 'error', error });
   }
 
-  /** Sends a run's stored events after `afterSeq`, in one go: no live event can slip in between. */
+  /**
+   * Sends a run's stored events after `afterSeq` right away, page by page: nothing live can be
+   * sent in between, so the client sees them in order, without a gap or a repeat.
+   */
   function replay(client: Client, runId: string, afterSeq: number): void {
     // The client says what it has: from here on, nothing after `afterSeq` is missed or repeated.
     client.lastSeq.set(runId, afterSeq);
@@ -150,31 +151,20 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         send(client, { type: 'error', error: `No run with id "${runId}".` });
         return;
       }
-      for (const event of events) enqueue(client, event);
+      if (events.length > 0) {
+        sendRaw(client, frameOf(events.map(encode)));
+        client.lastSeq.set(runId, events[events.length - 1]!.seq);
+      }
       if (events.length < replayPage) return;
       cursor = events[events.length - 1]!.seq;
     }
   }
 
-  function enqueue(client: Client, event: StoredEvent): void {
-    const runId = event.runId ?? '';
-    if ((client.lastSeq.get(runId) ?? 0) >= event.seq) return;
-    client.lastSeq.set(runId, event.seq);
-    client.queue.push({ type: event.type, seq: event.seq, timestamp: event.timestamp, ...event.payload, run_id: event.runId });
-    if (!client.flushScheduled) {
-      client.flushScheduled = true;
-      setImmediate(() => flush(client));
-    }
-  }
-
-  function flush(client: Client): void {
-    client.flushScheduled = false;
-    const batch = client.queue.splice(0);
-    if (batch.length === 0) return;
-    send(client, batch.length === 1 ? batch[0]! : batch);
-  }
-
   function send(client: Client, message: unknown): void {
+    sendRaw(client, JSON.stringify(message));
+  }
+
+  function sendRaw(client: Client, frame: string): void {
     const socket = client.socket;
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > maxBuffered) {
@@ -184,18 +174,46 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       clients.delete(client);
       return;
     }
-    socket.send(JSON.stringify(message));
+    socket.send(frame);
   }
 
+  // Live events are gathered for a tick, encoded once, and sent as one frame that every client
+  // watching the same events shares: fan-out costs a send per client, not a serialization.
+  let live: StoredEvent[] = [];
+  let liveScheduled = false;
   const unsubscribe = options.source.subscribe((event) => {
-    for (const client of clients) {
-      if (client.runFilter === undefined) continue;
-      // Watching one run, a client still hears runs start and end, to offer them.
-      const announcement = event.type === 'run_started' || event.type === 'run_finished';
-      if (client.runFilter !== null && client.runFilter !== event.runId && !announcement) continue;
-      enqueue(client, event);
+    live.push(event);
+    if (!liveScheduled) {
+      liveScheduled = true;
+      setImmediate(flushLive);
     }
   });
+
+  function flushLive(): void {
+    liveScheduled = false;
+    const batch = live;
+    live = [];
+    if (batch.length === 0 || clients.size === 0) return;
+    const encoded = batch.map(encode);
+    let everything: string | undefined;
+    for (const client of clients) {
+      if (client.runFilter === undefined) continue;
+      const chosen: number[] = [];
+      for (let index = 0; index < batch.length; index += 1) {
+        const event = batch[index]!;
+        // Watching one run, a client still hears runs start and end, to offer them.
+        const announcement = event.type === 'run_started' || event.type === 'run_finished';
+        if (client.runFilter !== null && client.runFilter !== event.runId && !announcement) continue;
+        const runId = event.runId ?? '';
+        if ((client.lastSeq.get(runId) ?? 0) >= event.seq) continue;
+        client.lastSeq.set(runId, event.seq);
+        chosen.push(index);
+      }
+      if (chosen.length === 0) continue;
+      if (chosen.length === batch.length) sendRaw(client, (everything ??= frameOf(encoded)));
+      else sendRaw(client, frameOf(chosen.map((index) => encoded[index]!)));
+    }
+  }
 
   const heartbeat = setInterval(() => {
     for (const client of clients) {
@@ -243,4 +261,16 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** One event as a message: `type`, `seq`, `timestamp`, `run_id` and the payload's fields, from the JSON made once. */
+function encode(event: StoredEvent): string {
+  const payload = event.payloadJson ?? JSON.stringify(event.payload);
+  const head = `{"type":${JSON.stringify(event.type)},"seq":${event.seq},"timestamp":${JSON.stringify(event.timestamp)}${event.payload.run_id === undefined ? `,"run_id":${JSON.stringify(event.runId)}` : ''}`;
+  return payload === '{}' ? `${head}}` : `${head},${payload.slice(1)}`;
+}
+
+/** A frame is one message, or an array of them. */
+function frameOf(messages: readonly string[]): string {
+  return messages.length === 1 ? messages[0]! : `[${messages.join(',')}]`;
 }

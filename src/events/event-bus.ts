@@ -15,12 +15,17 @@ export type RunEventType =
 export type Listener = (event: StoredEvent) => void;
 
 /**
- * Every event gets the next `seq` and is written to the event log before anyone hears of it,
- * so what a client saw can always be found again. Listeners that throw are isolated.
+ * Every event gets the next `seq` at once and is written to the event log before anyone hears of
+ * it, so what a client saw can always be found again. Events of one tick are written in one
+ * transaction and then delivered; readers call `flush` first. Listeners that throw are isolated.
  */
 export class EventBus {
   private seq: number;
   private readonly listeners = new Set<Listener>();
+  private pending: StoredEvent[] = [];
+  private flushScheduled = false;
+  private timestampMs = 0;
+  private timestamp = '';
 
   constructor(private readonly records: EventRecords) {
     this.seq = records.maxSeq();
@@ -28,16 +33,37 @@ export class EventBus {
 
   emit(runId: string | null, type: RunEventType, payload: Record<string, unknown>): StoredEvent {
     this.seq += 1;
-    const event: StoredEvent = { seq: this.seq, runId, type, timestamp: new Date().toISOString(), payload };
-    this.records.append(event);
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // One broken subscriber must not stop the run or the others.
-      }
+    const now = Date.now();
+    // Bursts share a millisecond: format its timestamp once.
+    if (now !== this.timestampMs) {
+      this.timestampMs = now;
+      this.timestamp = new Date(now).toISOString();
+    }
+    const event: StoredEvent = { seq: this.seq, runId, type, timestamp: this.timestamp, payload, payloadJson: JSON.stringify(payload) };
+    this.pending.push(event);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
     return event;
+  }
+
+  /** Writes what is pending, then tells the listeners. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.records.appendMany(batch);
+    for (const event of batch) {
+      for (const listener of this.listeners) {
+        try {
+          listener(event);
+        } catch {
+          // One broken subscriber must not stop the run or the others.
+        }
+      }
+    }
   }
 
   get lastSeq(): number {
@@ -51,6 +77,7 @@ export class EventBus {
 
   /** Resolves with the first event of `runId` after `afterSeq`, or null after `timeoutMs`. */
   waitForEvent(runId: string, afterSeq: number, timeoutMs: number, signal?: AbortSignal): Promise<StoredEvent | null> {
+    this.flush();
     const existing = this.records.listAfter(runId, afterSeq, 1)[0];
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve) => {

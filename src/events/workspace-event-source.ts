@@ -39,7 +39,9 @@ export function workspaceEventSource(workspace: Workspace): EventSource {
     },
     replay: (runId, afterSeq, limit) => {
       for (const repository of workspace.repositories()) {
-        if (repository.store.runs.get(runId)) return repository.store.events.listAfter(runId, afterSeq, limit);
+        if (!repository.store.runs.get(runId)) continue;
+        repository.bus.flush();
+        return repository.store.events.listAfter(runId, afterSeq, limit);
       }
       return undefined;
     },

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
 
 export interface StoredEvent {
@@ -6,7 +7,11 @@ export interface StoredEvent {
   type: string;
   timestamp: string;
   payload: Record<string, unknown>;
+  /** The payload as JSON, made once: the log stores it and the WebSocket frames reuse it. */
+  payloadJson?: string;
 }
+
+const rowsPerInsert = 64;
 
 /** The event log: append-only, ordered by `seq`, so a run can be replayed exactly as it happened. */
 export class EventRecords {
@@ -45,6 +50,35 @@ export class EventRecords {
   append(event: StoredEvent): void {
     this.insert.run(event.seq, event.runId, event.type, event.timestamp, JSON.stringify(event.payload));
   }
+
+  /** Appends events in one transaction: the log keeps up with bursts of activity. */
+  appendMany(events: readonly StoredEvent[]): void {
+    this.appendAll(events);
+  }
+
+  private insertMany: Statement<unknown[]> | undefined;
+
+  /** Multi-row inserts: one call into SQLite per 64 events instead of one per event. */
+  private readonly appendAll = (events: readonly StoredEvent[]) =>
+    this.database.transaction((batch: readonly StoredEvent[]) => {
+      this.insertMany ??= this.database.prepare(
+        `INSERT INTO events (seq, run_id, type, timestamp, payload_json) VALUES ${Array.from({ length: rowsPerInsert }, () => '(?, ?, ?, ?, ?)').join(', ')}`,
+      );
+      let index = 0;
+      const values: unknown[] = [];
+      for (; index + rowsPerInsert <= batch.length; index += rowsPerInsert) {
+        values.length = 0;
+        for (let row = index; row < index + rowsPerInsert; row += 1) {
+          const event = batch[row]!;
+          values.push(event.seq, event.runId, event.type, event.timestamp, event.payloadJson ?? JSON.stringify(event.payload));
+        }
+        this.insertMany.run(...values);
+      }
+      for (; index < batch.length; index += 1) {
+        const event = batch[index]!;
+        this.insert.run(event.seq, event.runId, event.type, event.timestamp, event.payloadJson ?? JSON.stringify(event.payload));
+      }
+    })(events);
 
   listAfter(runId: string, afterSeq: number, limit = 1000): StoredEvent[] {
     return this.after.all(runId, afterSeq, limit).map(toEvent);

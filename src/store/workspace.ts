@@ -122,7 +122,10 @@ export class Workspace {
   }
 
   close(): void {
-    for (const repository of this.open.values()) repository.store.close();
+    for (const repository of this.open.values()) {
+      repository.bus.flush();
+      repository.store.close();
+    }
     this.open.clear();
   }
 }
