@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig, type OrchestratorConfig } from '../config/load-config.js';
 import { ApError } from '../core/errors/ap-error.js';
+import { ConfigError } from '../core/errors/config-error.js';
 import { InputError } from '../core/errors/input-error.js';
 import { newId } from '../core/ids.js';
 import { withEffectiveForbid } from '../core/plan/build-plan.js';
@@ -234,6 +235,15 @@ export class RunManager {
 
   private checkAgents(plan: CoordinationPlan, config: OrchestratorConfig): void {
     const enabled = config.workers.filter((worker) => worker.enabled);
+    const unsupported = enabled.filter((worker) => worker.transport === 'jsonl' && !this.adapters[worker.agent]);
+    if (unsupported.length > 0) {
+      throw new ConfigError(
+        config.teamFile ?? 'team.json',
+        'workers',
+        `This version cannot drive ${unsupported.map((worker) => `"${worker.id}" (agent ${worker.agent})`).join(', ')} yet: only built-in and MCP workers run.`,
+        'Disable those workers ("enabled": false), or run the agent through an MCP server with "agent": "mcp" and its command.',
+      );
+    }
     const problems = plan.objectives
       .filter((objective) => objective.agent !== 'auto' && !enabled.some((worker) => worker.id === objective.agent || worker.agent === objective.agent))
       .map((objective) => ({
