@@ -13,35 +13,48 @@ export const runStatusSchema = z.object({
   integrationBranch: z.string().nullable().describe('Branch the verified waves are merged into.'),
   baseCommit: z.string().nullable().describe('Commit the run started from.'),
   error: z.string().nullable().describe('Why the run stopped, when it failed.'),
-  progress: z.object({ total: z.number().int(), merged: z.number().int(), failed: z.number().int(), blocked: z.number().int(), running: z.number().int(), pending: z.number().int() }).describe('Objective counts.'),
+  progress: z.object({ total: z.number().int().describe('Objectives in the plan.'), merged: z.number().int().describe('Merged into the integration branch.'), failed: z.number().int().describe('Failed or rolled back.'), blocked: z.number().int().describe('Blocked by a dependency or a scope request.'), running: z.number().int().describe('Working, or done and waiting for the merge.'), pending: z.number().int().describe('Not started yet.') }).describe('Objective counts.'),
   waves: z
     .array(
       z.object({
-        wave: z.number().int(),
-        status: z.string(),
-        verify: z.object({ command: z.string(), passed: z.boolean(), exitCode: z.number().nullable(), durationMs: z.number(), outputTail: z.string(), timedOut: z.boolean() }).nullable(),
+        wave: z.number().int().describe('1-based wave number.'),
+        status: z.string().describe('pending, running, merging, verifying, done or rolled_back.'),
+        verify: z
+          .object({
+            command: z.string().describe('The verify command.'),
+            passed: z.boolean().describe('Whether it passed.'),
+            exitCode: z.number().nullable().describe('Its exit code (null when killed).'),
+            durationMs: z.number().describe('How long it ran.'),
+            outputTail: z.string().describe('The end of its output.'),
+            timedOut: z.boolean().describe('Whether it ran out of time.'),
+          })
+          .nullable()
+          .describe('The verify run after this wave, if any.'),
         objectives: z.array(
           z.object({
-            id: z.string(),
+            id: z.string().describe('Objective id.'),
             state: z.string().describe('pending, running, succeeded, merged, failed, blocked, cancelled or rolled_back.'),
-            workerId: z.string().nullable(),
-            attempts: z.number().int(),
-            files: z.array(z.string()),
-            violations: z.array(z.object({ file: z.string(), reason: z.string(), entry: z.string().optional() })),
-            error: z.string().nullable(),
+            workerId: z.string().nullable().describe('The worker that took it last.'),
+            attempts: z.number().int().describe('Attempts so far.'),
+            files: z.array(z.string()).describe('Files it changed (from git).'),
+            violations: z
+              .array(z.object({ file: z.string().describe('The file.'), reason: z.string().describe('outside_touch or forbidden.'), entry: z.string().optional().describe('The forbid entry it matched.') }))
+              .describe('Files it changed outside its scope.'),
+            error: z.string().nullable().describe('Why it did not succeed.'),
           }),
-        ),
+        ).describe('The objectives of the wave.'),
       }),
     )
     .describe('Every wave with its objectives.'),
   workers: z.array(z.record(z.string(), z.unknown())).describe('Latest worker_metrics per worker.'),
-  events: z.array(z.object({ seq: z.number().int(), type: z.string(), timestamp: z.string(), payload: z.record(z.string(), z.unknown()) })).describe('The latest events, oldest first.'),
+  events: z.array(z.object({ seq: z.number().int().describe('Event sequence number.'), type: z.string().describe('Event type.'), timestamp: z.string().describe('ISO timestamp.'), payload: z.record(z.string(), z.unknown()).describe('Event fields.') })).describe('The latest events, oldest first.'),
   lastSeq: z.number().int().describe('Seq of the newest event: pass it as afterSeq to wait for what comes next.'),
 });
 export type RunStatusSnapshot = z.infer<typeof runStatusSchema>;
 
 /** What `status` returns: the run as SQLite has it now. */
 export function runStatusSnapshot(repository: OpenRepository, runId: string, eventLimit = 20): RunStatusSnapshot {
+  repository.bus.flush();
   const stored = repository.store.runs.get(runId)!;
   // A run whose orchestrator died is not running, whatever the last write said.
   const orphaned = stored.status === 'running' && stored.ownerPid !== null && !isAlive(stored.ownerPid);

@@ -51,7 +51,7 @@ export const analysisReportSchema = z.object({
     })
     .describe('Counts over the whole repository.'),
   languages: z
-    .array(z.object({ name: z.string(), files: z.number().int(), lines: z.number().int() }))
+    .array(z.object({ name: z.string().describe('Language name.'), files: z.number().int().describe('Files in it.'), lines: z.number().int().describe('Text lines in it.') }))
     .describe('Languages by file extension, most lines first.'),
   manifests: z
     .array(
@@ -64,7 +64,7 @@ export const analysisReportSchema = z.object({
     .describe('Build and package manifests found.'),
   modules: z.array(moduleSchema).describe('Top-level source modules with file and line counts.'),
   entryPoints: z
-    .array(z.object({ path: z.string(), reason: z.string().describe('Why this file is an entry point.') }))
+    .array(z.object({ path: z.string().describe('Repo-relative path.'), reason: z.string().describe('Why this file is an entry point.') }))
     .describe('Entry points: declared in manifests or found by convention.'),
   testDirs: z.array(z.string()).describe('Test folders (trailing slash).'),
   importGraph: z

@@ -33,28 +33,28 @@ export const coordinationPlanSchema = z.object({
   createdAt: z.string().describe('ISO timestamp.'),
   approvedAt: z.string().nullable().describe('When the plan was approved, or null.'),
   globalForbid: z.array(z.string()).describe('Paths no objective may change.'),
-  waves: z.array(z.object({ wave: z.number().int(), objectives: z.array(z.string()) })).describe('Objective ids per wave; a wave runs in parallel.'),
+  waves: z.array(z.object({ wave: z.number().int().describe('1-based wave number.'), objectives: z.array(z.string()).describe('Objective ids in the wave.') })).describe('Objective ids per wave; a wave runs in parallel.'),
   objectives: z.array(plannedObjectiveSchema).describe('Objectives in input order, with their wave and effective forbid list.'),
   moves: z
     .array(
       z.object({
-        objective: z.string(),
-        fromWave: z.number().int(),
-        toWave: z.number().int(),
-        collidedWith: z.string(),
-        entry: z.string(),
-        otherEntry: z.string(),
-        reason: z.string(),
+        objective: z.string().describe('The objective that moved.'),
+        fromWave: z.number().int().describe('The wave its dependencies allowed.'),
+        toWave: z.number().int().describe('The wave it was placed in.'),
+        collidedWith: z.string().describe('The earlier objective whose scope it overlapped.'),
+        entry: z.string().describe("Its scopeTouch entry that collided."),
+        otherEntry: z.string().describe("The other objective's entry it collided with."),
+        reason: z.string().describe('The move, in a sentence.'),
       }),
     )
     .describe('Objectives moved to a later wave because their scopeTouch overlapped an earlier objective in the same wave.'),
   contracts: z
     .array(
       z.object({
-        kind: z.enum(['dependency', 'import', 'integration_point']),
-        providers: z.array(z.string()),
-        consumers: z.array(z.string()),
-        description: z.string(),
+        kind: z.enum(['dependency', 'import', 'integration_point']).describe('Where the contract comes from.'),
+        providers: z.array(z.string()).describe('Objectives that provide the interface.'),
+        consumers: z.array(z.string()).describe('Objectives that rely on it.'),
+        description: z.string().describe('What must be agreed.'),
       }),
     )
     .describe('Integration contracts the objectives must respect.'),

@@ -10,27 +10,27 @@ const scopeListSchema = (what: string) =>
 export const scriptedEditSchema = z
   .discriminatedUnion('op', [
     z.object({
-      op: z.literal('write'),
+      op: z.literal('write').describe('Create or overwrite a file.'),
       path: z.string().describe('Repo-relative file to create or overwrite.'),
       content: z.string().describe('Full new content.'),
     }),
     z.object({
-      op: z.literal('append'),
+      op: z.literal('append').describe('Append to a file.'),
       path: z.string().describe('Repo-relative file to append to (created if missing).'),
       content: z.string().describe('Text to append.'),
     }),
     z.object({
-      op: z.literal('replace'),
+      op: z.literal('replace').describe('Replace the first occurrence of a text.'),
       path: z.string().describe('Repo-relative file to edit.'),
       search: z.string().describe('Exact text to find (first occurrence).'),
       replace: z.string().describe('Replacement text.'),
     }),
-    z.object({ op: z.literal('delete'), path: z.string().describe('Repo-relative file to delete.') }),
-    z.object({ op: z.literal('delay'), ms: z.number().int().min(0).max(3_600_000).describe('Milliseconds to wait.') }),
-    z.object({ op: z.literal('fail'), message: z.string().describe('Failure reason the worker reports.') }),
-    z.object({ op: z.literal('crash'), exitCode: z.number().int().optional().describe('Exit code of the crash (default 1).') }),
+    z.object({ op: z.literal('delete').describe('Delete a file.'), path: z.string().describe('Repo-relative file to delete.') }),
+    z.object({ op: z.literal('delay').describe('Work for a while.'), ms: z.number().int().min(0).max(3_600_000).describe('Milliseconds to wait.') }),
+    z.object({ op: z.literal('fail').describe('End with STATUS=FAILED.'), message: z.string().describe('Failure reason the worker reports.') }),
+    z.object({ op: z.literal('crash').describe('Exit the worker process mid-objective.'), exitCode: z.number().int().optional().describe('Exit code of the crash (default 1).') }),
     z.object({
-      op: z.literal('block'),
+      op: z.literal('block').describe('End with STATUS=BLOCKED and a scope request.'),
       requestedScope: z.array(z.string()).min(1).describe('Paths the worker asks to add to its scopeTouch.'),
       reason: z.string().describe('Why the scope must grow.'),
     }),
