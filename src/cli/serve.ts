@@ -28,7 +28,7 @@ export async function serve(workspace: Workspace, dashboard: DashboardSettings):
     setTimeout(() => {
       log.warn('shutdown took too long; exiting');
       process.exit(1);
-    }, 5_000).unref();
+    }, 8_000).unref();
     cleanup().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -96,7 +96,15 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     socket.on('pong', () => (client.alive = true));
     socket.on('error', () => {});
     socket.on('close', () => clients.delete(client));
-    socket.on('message', (data, isBinary) => onMessage(client, isBinary ? '' : data.toString()));
+    socket.on('message', (data, isBinary) => {
+      // Nothing a client sends may take the server down.
+      try {
+        onMessage(client, isBinary ? '' : data.toString());
+      } catch (error) {
+        options.log.warn('a dashboard message failed', error);
+        send(client, { type: 'error', error: 'The server could not handle that message.' });
+      }
+    });
     send(client, { type: 'connected', message: 'Connected to AP', timestamp: new Date().toISOString(), protocol: 1 });
   }
 
@@ -111,14 +119,14 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     switch (message.type) {
       case 'subscribe': {
         const runId = typeof message.run_id === 'string' ? message.run_id : null;
-        const afterSeq = typeof message.after_seq === 'number' && Number.isFinite(message.after_seq) ? message.after_seq : 0;
+        const afterSeq = Number.isInteger(message.after_seq) && (message.after_seq as number) >= 0 ? (message.after_seq as number) : 0;
         client.runFilter = runId;
         if (runId) replay(client, runId, afterSeq);
         send(client, { type: 'subscribed', run_id: runId, after_seq: afterSeq });
         return;
       }
       case 'list_runs':
-        send(client, { type: 'runs', runs: options.source.runs(typeof message.limit === 'number' ? Math.min(200, message.limit) : 50) });
+        send(client, { type: 'runs', runs: options.source.runs(Number.isInteger(message.limit) && (message.limit as number) > 0 ? Math.min(200, message.limit as number) : 50) });
         return;
       case 'ping':
         send(client, { type: 'pong', timestamp: new Date().toISOString() });

@@ -54,7 +54,13 @@ export class EventBus {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.records.appendMany(batch);
+    try {
+      this.records.appendMany(batch);
+    } catch (error) {
+      // The log could not be written (disk full, database closed): the events are still delivered.
+      process.stderr.write(`[ap-orchestrator] could not write ${batch.length} event(s) to the event log: ${(error as Error).message}\n`);
+    }
+    this.seq = Math.max(this.seq, batch[batch.length - 1]!.seq);
     for (const event of batch) {
       for (const listener of this.listeners) {
         try {

@@ -75,6 +75,7 @@ export async function executeObjective(
             edits: objective.edits,
             signal: context.signal,
             onActivity: (activity: Activity) => {
+              if (context.loggedWorkers.has(chosenWorker)) return;
               context.metrics.activity(chosenWorker, activity);
               emit(context, 'worker_activity', activityPayload(chosenWorker, objective.id, activity));
             },

@@ -6,6 +6,7 @@ import type { RunObjectiveRow, ScopeViolation } from '../store/run-records.js';
 import { executeObjective, type ObjectiveOutcome } from './execute-objective.js';
 import type { TreeChange } from './repo-git.js';
 import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
+import { processStartTime } from './process-janitor.js';
 import { runVerify } from './run-verify.js';
 import { changedPaths, takeSnapshot } from './shared-tree-snapshot.js';
 
@@ -14,10 +15,19 @@ import { changedPaths, takeSnapshot } from './shared-tree-snapshot.js';
  * it stopped). Every state change is written to SQLite before the engine acts on it.
  */
 export async function executeWaves(context: RunContext): Promise<void> {
+  const preparations = new Map<string, Promise<boolean>>();
+  try {
+    await runWaves(context, preparations);
+  } finally {
+    // Worktrees still being prepared must be done before anything cleans up after the run.
+    await Promise.allSettled(preparations.values());
+  }
+}
+
+async function runWaves(context: RunContext, preparations: Map<string, Promise<boolean>>): Promise<void> {
   const { store, runId, plan } = context;
   const byId = new Map(plan.objectives.map((objective) => [objective.id, objective]));
   const waves = store.runs.waves(runId);
-  const preparations = new Map<string, Promise<boolean>>();
   if (context.git) await context.git.pruneWorktrees();
   // Workers boot while the first wave's worktrees are made.
   const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
@@ -65,7 +75,17 @@ export async function executeWaves(context: RunContext): Promise<void> {
           startedOne();
           return [objective, { state: 'succeeded', head: row.commitSha, changes }];
         }
-        return [objective, await executeObjective(context, objective, waveBase, preparations.get(objective.id), once(startedOne))];
+        try {
+          return [objective, await executeObjective(context, objective, waveBase, preparations.get(objective.id), once(startedOne))];
+        } catch (error) {
+          // A git failure in one objective's worktree fails that objective, not the run.
+          startedOne();
+          const message = `The orchestrator could not prepare or record this objective: ${(error as Error).message}`;
+          context.log.warn(`objective ${objective.id}: ${message}`);
+          store.runs.updateObjective(runId, objective.id, { state: 'failed', error: message, finishedAt: now() });
+          emit(context, 'objective_finished', { objective_id: objective.id, wave: objective.wave, state: 'failed', error: message, files: [] });
+          return [objective, { state: 'failed' }];
+        }
       }),
     );
     if (context.signal.aborted) return;
@@ -102,7 +122,11 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
     store.runs.update(runId, { phase: 'verify' });
     emit(context, 'phase_started', { phase: 'verify', wave: waveNumber, command: verify.command });
     const cwd = context.mode === 'worktree' ? await integrationWorktree(context, merged!) : context.repo;
-    result = await runVerify(verify.command, cwd, verify.timeoutSeconds, context.signal);
+    result = await runVerify(verify.command, cwd, verify.timeoutSeconds, context.signal, {
+      // Recorded like workers, so a restart after a crash can stop a verify left running.
+      started: (pid) => store.runs.recordProcess(pid, runId, 'verify', '/bin/sh', now(), processStartTime(pid)),
+      exited: (pid) => store.runs.endProcess(pid, now()),
+    });
     if (context.signal.aborted) return;
   }
   if (result && !result.passed) {

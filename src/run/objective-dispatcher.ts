@@ -21,7 +21,7 @@ export interface ObjectiveDispatcher {
   canServe(agent: string): boolean;
   /** Gets ready for `objectives` objectives (e.g. starts worker processes); optional. */
   warm?(objectives: number): Promise<void>;
-  stop(): Promise<void>;
+  stop(options?: { graceMs?: number; termMs?: number }): Promise<void>;
 }
 
 export class LocalDispatcher implements ObjectiveDispatcher {
@@ -47,7 +47,7 @@ export class LocalDispatcher implements ObjectiveDispatcher {
     return this.pool.warm(objectives);
   }
 
-  stop(): Promise<void> {
-    return this.pool.stop();
+  stop(options?: { graceMs?: number; termMs?: number }): Promise<void> {
+    return this.pool.stop(options);
   }
 }

@@ -12,13 +12,25 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Guards against pid reuse: on Linux, only a process still running the recorded command is killed. */
-function stillRunsCommand(pid: number, command: string): boolean {
+/** The kernel's start time of a process (field 22 of /proc/PID/stat), or null where there is no /proc. */
+export function processStartTime(pid: number): string | null {
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(basename(command));
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may hold spaces; fields are counted after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
-    return process.platform !== 'linux' && isAlive(pid);
+    return null;
+  }
+}
+
+/** Guards against pid reuse: only the very process that was recorded (same start time) is killed. */
+function isSameProcess(orphan: { pid: number; command: string; processStart: string | null }): boolean {
+  const start = processStartTime(orphan.pid);
+  if (orphan.processStart !== null && start !== null) return start === orphan.processStart;
+  try {
+    return readFileSync(`/proc/${orphan.pid}/cmdline`, 'utf8').includes(basename(orphan.command));
+  } catch {
+    return false;
   }
 }
 
@@ -30,7 +42,7 @@ export function killOrphanedWorkers(records: RunRecords): number[] {
   const killed: number[] = [];
   const now = new Date().toISOString();
   for (const orphan of records.orphanedProcesses(isAlive)) {
-    if (isAlive(orphan.pid) && stillRunsCommand(orphan.pid, orphan.command)) {
+    if (isAlive(orphan.pid) && isSameProcess(orphan)) {
       killProcessGroup(orphan.pid, 'SIGKILL');
       killed.push(orphan.pid);
     }

@@ -25,6 +25,8 @@ export interface RunContext {
   /** `<stateDir>/worktrees/<runId>` */
   worktreeRoot: string;
   integrationBranch: string | null;
+  /** Workers whose activity comes from their log files; their MCP progress only keeps calls alive. */
+  loggedWorkers: ReadonlySet<string>;
 }
 
 export function emit(context: RunContext, type: RunEventType, payload: Record<string, unknown>): void {

@@ -10,10 +10,12 @@ import type { Logger } from '../logger.js';
 import type { RunRow } from '../store/run-records.js';
 import type { OpenRepository, Workspace } from '../store/workspace.js';
 import { WorkerPool, type AdapterFactory } from '../workers/worker-pool.js';
+import { LogMonitor } from '../workers/log-monitor/log-monitor.js';
+import { activityPayload } from './execute-objective.js';
 import { executeWaves } from './execute-run.js';
 import { finalizeRun } from './finalize-run.js';
 import { LocalDispatcher, type ObjectiveDispatcher } from './objective-dispatcher.js';
-import { isAlive, killOrphanedWorkers } from './process-janitor.js';
+import { isAlive, killOrphanedWorkers, processStartTime } from './process-janitor.js';
 import { RepoGit } from './repo-git.js';
 import { emit, now, type RunContext } from './run-context.js';
 import { WorkerMetrics } from './worker-metrics.js';
@@ -43,6 +45,8 @@ type StopReason = 'cancel' | 'shutdown';
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
   private readonly cleanedRepositories = new Set<string>();
+  /** Repositories with a run being set up: the check and the start happen across awaits. */
+  private readonly starting = new Set<string>();
 
   constructor(
     private readonly workspace: Workspace,
@@ -61,7 +65,15 @@ export class RunManager {
     this.checkAgents(plan, config);
     this.cleanUp(found);
     this.refuseConcurrentRun(found);
+    this.starting.add(found.repo);
+    try {
+      return await this.create(found, config, plan);
+    } finally {
+      this.starting.delete(found.repo);
+    }
+  }
 
+  private async create(found: OpenRepository, config: OrchestratorConfig, plan: CoordinationPlan): Promise<{ run: RunRow; warnings: string[] }> {
     const git = (await RepoGit.isRepository(found.repo)) ? new RepoGit(found.repo) : undefined;
     const warnings: string[] = [];
     const runId = newId('run');
@@ -169,7 +181,7 @@ export class RunManager {
   private launch(found: OpenRepository, config: OrchestratorConfig, plan: CoordinationPlan, run: RunRow, git: RepoGit | undefined): void {
     const controller = new AbortController();
     const observer = {
-      started: (workerId: string, pid: number, command: string) => found.store.runs.recordProcess(pid, run.id, workerId, command, now()),
+      started: (workerId: string, pid: number, command: string) => found.store.runs.recordProcess(pid, run.id, workerId, command, now(), processStartTime(pid)),
       exited: (_workerId: string, pid: number) => found.store.runs.endProcess(pid, now()),
     };
     const pool = WorkerPool.withDefaultAdapters(config.workers, observer, this.log, config.stateDir, this.adapters);
@@ -189,6 +201,7 @@ export class RunManager {
       git,
       worktreeRoot: join(config.stateDir, 'worktrees', run.id),
       integrationBranch: run.integrationBranch,
+      loggedWorkers: new Set(config.workers.filter((worker) => worker.enabled && worker.logPaths.length > 0).map((worker) => worker.id)),
     };
     const cancelPoll = setInterval(() => {
       if (!controller.signal.aborted && found.store.runs.isCancelRequested(run.id)) controller.abort('cancel' satisfies StopReason);
@@ -213,6 +226,8 @@ export class RunManager {
       workers: context.metrics.snapshot(),
     });
     emit(context, 'phase_started', { phase: 'execute' });
+    const monitor = this.monitorLogs(context);
+    await monitor?.start().catch((error: unknown) => this.log.warn('the log monitor did not start', error));
     let failure: string | null = null;
     try {
       await executeWaves(context);
@@ -221,9 +236,13 @@ export class RunManager {
       this.log.error(`run ${context.runId} failed`, error);
       emit(context, 'worker_error', { worker_id: null, error: `The run stopped on an internal error: ${failure}`, timestamp: now() });
     }
-    await context.dispatcher.stop().catch((error: unknown) => this.log.warn('stopping workers failed', error));
-    context.metrics.stopped();
     const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : null;
+    // When the server is going away, workers get less time to end on their own.
+    const escalation = reason === 'shutdown' ? { graceMs: 300, termMs: 1_200 } : {};
+    await context.dispatcher.stop(escalation).catch((error: unknown) => this.log.warn('stopping workers failed', error));
+    // Closing reads what the workers wrote last, so their final lines are in the run's events.
+    await monitor?.close().catch((error: unknown) => this.log.warn('stopping the log monitor failed', error));
+    context.metrics.stopped();
     const status = reason === 'shutdown' ? 'interrupted' : reason === 'cancel' ? 'cancelled' : failure ? 'failed' : undefined;
     try {
       await finalizeRun(context, status, failure, Date.now() - started);
@@ -231,6 +250,27 @@ export class RunManager {
       this.log.error(`finishing run ${context.runId} failed`, error);
       context.store.runs.update(context.runId, { status: 'failed', phase: 'done', error: `Finishing the run failed: ${(error as Error).message}`, finishedAt: now() });
     }
+  }
+
+  /** Follows the log files team.json names, feeding the run's events like any other activity. */
+  private monitorLogs(context: RunContext): LogMonitor | undefined {
+    const sources = context.config.workers
+      .filter((worker) => context.loggedWorkers.has(worker.id))
+      .map((worker) => ({ workerId: worker.id, patterns: worker.logPaths, format: 'auto' as const }));
+    if (sources.length === 0) return undefined;
+    return new LogMonitor({
+      sources,
+      fromStart: false,
+      cwd: context.repo,
+      log: this.log,
+      onActivity: (workerId, activity) => {
+        context.metrics.activity(workerId, activity);
+        // A worker on one objective at a time is unambiguous; with several, the log cannot say which.
+        const active = context.metrics.activeObjectives(workerId);
+        emit(context, 'worker_activity', activityPayload(workerId, active.length === 1 ? active[0]! : null, activity));
+      },
+      onError: (workerId, error) => this.log.debug(`log of ${workerId}: ${error.message}`),
+    });
   }
 
   private checkAgents(plan: CoordinationPlan, config: OrchestratorConfig): void {
@@ -264,6 +304,9 @@ export class RunManager {
   }
 
   private refuseConcurrentRun(found: OpenRepository, except?: string): void {
+    if (this.starting.has(found.repo)) {
+      throw new ApError('run_active', `A run is being started on ${found.repo} right now. One run per repository at a time: follow it with \`status\`, or \`cancel\` it.`);
+    }
     for (const other of found.store.runs.running()) {
       if (other.id === except) continue;
       const ownedHere = this.active.has(other.id);

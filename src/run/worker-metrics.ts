@@ -66,6 +66,10 @@ export class WorkerMetrics {
     });
   }
 
+  activeObjectives(workerId: string): string[] {
+    return [...(this.metrics.get(workerId)?.activeObjectives ?? [])];
+  }
+
   stopped(): void {
     for (const workerId of this.metrics.keys()) this.update(workerId, (metrics) => (metrics.status = 'stopped'));
     this.flushAll();

@@ -51,9 +51,19 @@ export class EventRecords {
     this.insert.run(event.seq, event.runId, event.type, event.timestamp, JSON.stringify(event.payload));
   }
 
-  /** Appends events in one transaction: the log keeps up with bursts of activity. */
-  appendMany(events: readonly StoredEvent[]): void {
-    this.appendAll(events);
+  /**
+   * Appends events in one transaction: the log keeps up with bursts of activity. Another process
+   * (a CLI next to a server) may have written to the same log meanwhile: the events are renumbered
+   * after the log's newest inside the transaction, so no seq is ever taken twice.
+   */
+  appendMany(events: StoredEvent[]): void {
+    this.database
+      .transaction(() => {
+        const newest = this.maxSeq();
+        if (events.length > 0 && events[0]!.seq <= newest) events.forEach((event, index) => (event.seq = newest + 1 + index));
+        this.appendAll(events);
+      })
+      .immediate();
   }
 
   private insertMany: Statement<unknown[]> | undefined;

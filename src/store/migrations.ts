@@ -126,4 +126,9 @@ export const migrations: readonly { version: number; description: string; sql: s
       CREATE INDEX events_by_run ON events(run_id, seq);
     `,
   },
+  {
+    version: 3,
+    description: 'worker processes remember their kernel start time, so a reused pid is never taken for them',
+    sql: `ALTER TABLE worker_processes ADD COLUMN process_start TEXT;`,
+  },
 ];

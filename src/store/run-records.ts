@@ -273,10 +273,10 @@ export class RunRecords {
       }));
   }
 
-  recordProcess(pid: number, runId: string | null, workerId: string, command: string, startedAt: string): void {
+  recordProcess(pid: number, runId: string | null, workerId: string, command: string, startedAt: string, processStart: string | null = null): void {
     this.database
-      .prepare('INSERT OR REPLACE INTO worker_processes (pid, run_id, worker_id, owner_pid, command, started_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(pid, runId, workerId, process.pid, command, startedAt);
+      .prepare('INSERT OR REPLACE INTO worker_processes (pid, run_id, worker_id, owner_pid, command, started_at, process_start) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(pid, runId, workerId, process.pid, command, startedAt, processStart);
   }
 
   endProcess(pid: number, endedAt: string): void {
@@ -284,13 +284,13 @@ export class RunRecords {
   }
 
   /** Processes recorded as running whose owner (an orchestrator process) is gone. */
-  orphanedProcesses(isAlive: (pid: number) => boolean): { pid: number; workerId: string; runId: string | null; command: string }[] {
+  orphanedProcesses(isAlive: (pid: number) => boolean): { pid: number; workerId: string; runId: string | null; command: string; processStart: string | null }[] {
     return this.database
-      .prepare<[], { pid: number; worker_id: string; run_id: string | null; owner_pid: number; command: string }>(
-        'SELECT pid, worker_id, run_id, owner_pid, command FROM worker_processes WHERE ended_at IS NULL',
+      .prepare<[], { pid: number; worker_id: string; run_id: string | null; owner_pid: number; command: string; process_start: string | null }>(
+        'SELECT pid, worker_id, run_id, owner_pid, command, process_start FROM worker_processes WHERE ended_at IS NULL',
       )
       .all()
       .filter((row) => row.owner_pid !== process.pid && !isAlive(row.owner_pid))
-      .map((row) => ({ pid: row.pid, workerId: row.worker_id, runId: row.run_id, command: row.command }));
+      .map((row) => ({ pid: row.pid, workerId: row.worker_id, runId: row.run_id, command: row.command, processStart: row.process_start }));
   }
 }

@@ -29,7 +29,8 @@ export interface Activity {
 }
 
 export function activity(kind: ActivityKind, description: string, fields: Partial<Omit<Activity, 'kind' | 'description'>> = {}): Activity {
-  return { kind, description, timestamp: fields.timestamp ?? new Date().toISOString(), source: fields.source ?? 'mcp', ...fields };
+  // Fields passed as undefined must not erase the defaults.
+  return { ...fields, kind, description, timestamp: fields.timestamp ?? new Date().toISOString(), source: fields.source ?? 'mcp' };
 }
 
 /** AP log lines and progress messages say `tool_name - description`; test runs look like tests. */

@@ -44,7 +44,8 @@ export interface WorkerAdapter {
   run(assignment: Assignment): Promise<AttemptResult>;
   /** Starts the worker ahead of its first objective, when it keeps a process. Never throws. */
   start?(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops its processes: stdin closed, then SIGTERM, then SIGKILL to the group, after these waits. */
+  stop(options?: { graceMs?: number; termMs?: number }): Promise<void>;
 }
 
 /** Lets the pool learn about processes as they come and go. */

@@ -149,9 +149,9 @@ export class WorkerPool {
   }
 
   /** Stops every worker process; safe to call more than once. */
-  async stop(): Promise<void> {
+  async stop(options: { graceMs?: number; termMs?: number } = {}): Promise<void> {
     this.stopped = true;
     for (const entry of this.waiting.splice(0)) entry.reject(new Error('The worker pool has stopped.'));
-    await Promise.all(this.slots.map((slot) => slot.adapter?.stop()));
+    await Promise.all(this.slots.map((slot) => slot.adapter?.stop(options)));
   }
 }

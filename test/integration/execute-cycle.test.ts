@@ -191,6 +191,18 @@ describe('execute: the whole cycle with built-in workers over stdio', () => {
     expect((await waitForRunEnd(server, first)).status).toBe('completed');
   });
 
+  it('lets only one of two simultaneous executes on one repository start', async () => {
+    const { repo, server } = await setUp(builtinTeam());
+    const analysis = await server.call('analyze', { repo: repo.root, request: 'x' });
+    const plans = await Promise.all(
+      [1, 2].map((index) => server.call('plan', { analysisId: analysis.structuredContent!.analysisId, approve: true, objectives: [{ id: `o${index}`, title: 'O', scopeTouch: ['src/auth/'], edits: [{ op: 'delay', ms: 300 }] }] })),
+    );
+    const results = await Promise.all(plans.map((plan) => server.call('execute', { planId: plan.structuredContent!.planId })));
+    expect(results.filter((result) => !result.isError)).toHaveLength(1);
+    expect(textOf(results.find((result) => result.isError)!)).toMatch(/already running|being started/);
+    await waitForRunEnd(server, String(results.find((result) => !result.isError)!.structuredContent!.runId));
+  });
+
   it('refuses to execute a draft plan, and an agent no worker matches', async () => {
     const { repo, server } = await setUp(builtinTeam());
     const analysis = await server.call('analyze', { repo: repo.root, request: 'x' });

@@ -5,4 +5,5 @@ export interface PlanProblem extends InputProblem {
   severity: 'error' | 'warning';
 }
 
+/** Also usable in git branch names; the planner rejects `..` and a `.lock` ending on top. */
 export const objectiveIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

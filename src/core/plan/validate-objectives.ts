@@ -41,8 +41,8 @@ export function validateObjectives(
     const error = (field: string, message: string, fix: string) => problems.push({ severity: 'error', objective: name, field, message, fix });
     const warning = (field: string, message: string, fix: string) => problems.push({ severity: 'warning', objective: name, field, message, fix });
 
-    if (!objectiveIdPattern.test(objective.id)) {
-      error('id', `Id ${JSON.stringify(objective.id)} is not usable in branch and folder names.`, 'Use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, e.g. "auth-login".');
+    if (!objectiveIdPattern.test(objective.id) || objective.id.endsWith('.lock') || objective.id.includes('..')) {
+      error('id', `Id ${JSON.stringify(objective.id)} is not usable in branch and folder names.`, 'Use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, without ".." or a ".lock" ending, e.g. "auth-login".');
     }
     const earlier = seen.get(objective.id);
     if (earlier !== undefined) {

@@ -23,6 +23,9 @@ interface Connection {
 export class McpWorkerAdapter implements WorkerAdapter {
   private connection: Promise<Connection> | undefined;
   private readonly listeners = new Set<Assignment>();
+  /** Every process this adapter started that has not exited: `stop` reaches even one still booting. */
+  private readonly processes = new Set<ManagedProcess>();
+  private restartWhenIdle = false;
 
   constructor(
     readonly config: WorkerConfig,
@@ -53,7 +56,7 @@ export class McpWorkerAdapter implements WorkerAdapter {
     try {
       const result = (await connection.client.callTool({ name: this.config.tool.name, arguments: this.toolArguments(assignment) }, undefined, {
         signal,
-        timeout: Math.min(assignment.timeoutMs, 600_000),
+        timeout: assignment.timeoutMs,
         resetTimeoutOnProgress: true,
         maxTotalTimeout: assignment.timeoutMs,
         onprogress: (progress) => {
@@ -73,8 +76,9 @@ export class McpWorkerAdapter implements WorkerAdapter {
     } catch (error) {
       if (assignment.signal.aborted) return failure('cancelled', 'The run was cancelled.');
       if (timedOut.aborted || /timed out/i.test((error as Error).message)) {
-        // A worker that overran may still be writing: it is stopped and started afresh next time.
-        await this.restart();
+        // A worker that overran may still be writing: it is started afresh, once no other
+        // objective is using the same process.
+        this.restartWhenIdle = true;
         return failure('timeout', `Worker "${this.config.id}" did not finish within ${Math.round(assignment.timeoutMs / 1000)} s.`);
       }
       if (connection.process.hasExited) {
@@ -84,6 +88,10 @@ export class McpWorkerAdapter implements WorkerAdapter {
       return failure('failed', `Calling worker "${this.config.id}" failed: ${(error as Error).message}`);
     } finally {
       this.listeners.delete(assignment);
+      if (this.restartWhenIdle && this.listeners.size === 0) {
+        this.restartWhenIdle = false;
+        await this.restart();
+      }
     }
   }
 
@@ -133,6 +141,8 @@ export class McpWorkerAdapter implements WorkerAdapter {
       env: workerEnvironment(this.config),
       onStderr: (text) => this.log.debug(`worker ${this.config.id} stderr: ${text.trimEnd()}`),
     });
+    this.processes.add(process);
+    void process.exited.then(() => this.processes.delete(process));
     const pid = process.pid;
     if (pid !== undefined) {
       this.observer.started(this.config.id, pid, this.config.command);
@@ -154,6 +164,7 @@ export class McpWorkerAdapter implements WorkerAdapter {
     });
     try {
       await Promise.race([client.connect(new ChildProcessTransport(process), { timeout: 30_000 }), spawnFailed]);
+      if (this.stopped) throw new Error(`worker "${this.config.id}" was stopped while it started`);
     } catch (error) {
       await process.stop({ graceMs: 0, termMs: 1_000 });
       throw error;
@@ -170,15 +181,14 @@ export class McpWorkerAdapter implements WorkerAdapter {
 
   private stopped = false;
 
-  async stop(): Promise<void> {
+  async stop(options: { graceMs?: number; termMs?: number } = {}): Promise<void> {
     this.stopped = true;
-    // A worker still starting (warmed ahead of time) is waited for, then stopped too.
-    const current = this.current ?? (await this.connection?.catch(() => undefined));
+    const current = this.current;
     this.current = undefined;
     this.connection = undefined;
-    if (!current) return;
-    await current.client.close().catch(() => {});
-    await current.process.stop();
+    await current?.client.close().catch(() => {});
+    // Whatever is still running, the connected process or one still booting, is stopped.
+    await Promise.all([...this.processes].map((process) => process.stop(options)));
   }
 }
 

@@ -105,15 +105,12 @@ export class ManagedProcess {
 
 /** Signals a whole process group; true when it existed. */
 export function killProcessGroup(pid: number, signal: NodeJS.Signals): boolean {
+  // Our children lead their own groups; when the group is gone, so is every process in it.
+  // Never fall back to the bare pid: after the leader is reaped, that number may be someone else's.
   try {
     process.kill(-pid, signal);
     return true;
   } catch {
-    try {
-      process.kill(pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
+    return false;
   }
 }

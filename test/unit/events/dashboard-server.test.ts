@@ -120,7 +120,9 @@ describe('dashboard WebSocket server', () => {
     client.socket.send('not json');
     client.socket.send(JSON.stringify({ type: 'explode' }));
     client.socket.send(JSON.stringify({ type: 'subscribe', run_id: 'missing' }));
-    await until(() => client.messages.filter((message) => message.type === 'error').length === 3);
+    client.socket.send(JSON.stringify({ type: 'list_runs', limit: 1.5 }));
+    client.socket.send(JSON.stringify({ type: 'subscribe', run_id: 'run-1', after_seq: -1.5 }));
+    await until(() => client.messages.filter((message) => message.type === 'error').length === 3 && client.messages.some((message) => message.type === 'runs'));
     expect(client.messages.filter((message) => message.type === 'error').map((message) => message.error)).toEqual([
       'Messages must be JSON objects with a "type".',
       'Unknown message type "explode"; use subscribe, list_runs or ping.',
