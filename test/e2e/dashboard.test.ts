@@ -6,6 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/stdio-server.js';
 
 const chromiumPath = process.env.AP_CHROMIUM ?? '/usr/bin/chromium';
+interface PageDocument {
+  document: { querySelectorAll(selector: string): { length: number } };
+}
+
+/** Counts elements inside the page; runs in the browser, so it only uses what it is given. */
+const countIs = ([selector, expected]: [string, number]) => (globalThis as unknown as PageDocument).document.querySelectorAll(selector).length === expected;
+
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
 describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('dashboard in a real browser', () => {
@@ -42,7 +49,7 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('dashboa
     await page.waitForSelector('.worker', { timeout: 30_000 });
     await page.waitForSelector('.objective[data-state="merged"]', { timeout: 30_000 });
     await until(() => /The dashboard keeps serving/.test(output), 60_000);
-    await page.waitForFunction('document.querySelectorAll(\'.objective[data-state="merged"]\').length === 6', undefined, { timeout: 10_000 });
+    await page.waitForFunction(countIs, ['.objective[data-state="merged"]', 6] as [string, number], { timeout: 10_000 });
     expect(await page.locator('.worker').count()).toBe(3);
     expect(await page.locator('.tools [data-tool="write_file"]').count()).toBeGreaterThan(0);
     expect(await page.locator('.feed li').count()).toBeGreaterThan(3);
@@ -59,7 +66,7 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('dashboa
     await replay.goto(url);
     await replay.waitForSelector('.history li', { timeout: 10_000 });
     await replay.locator('.history li').first().click();
-    await replay.waitForFunction('document.querySelectorAll(\'.objective[data-state="merged"]\').length === 6', undefined, { timeout: 10_000 });
+    await replay.waitForFunction(countIs, ['.objective[data-state="merged"]', 6] as [string, number], { timeout: 10_000 });
     expect(await replay.locator('.worker').count()).toBe(3);
 
     // Stopping the server shows in the connection indicator.
