@@ -22,6 +22,8 @@ export interface OrchestratorConfig {
   readonly verify: { readonly command: string; readonly timeoutSeconds: number } | null;
   /** Attempts per objective (the first try plus retries). */
   readonly maxAttempts: number;
+  /** Follow worker log files from their start (true) or from their end (false). */
+  readonly logsFromStart: boolean;
 }
 
 export interface ConfigOverrides {
@@ -57,6 +59,7 @@ export function loadConfig(repo: string, overrides: ConfigOverrides = {}, enviro
     workers: Object.freeze(workersFor(team, teamFile, stateDir, environment)),
     verify: verifyFor(team),
     maxAttempts: team.maxAttempts ?? (team.max_retries !== undefined ? team.max_retries + 1 : 2),
+    logsFromStart: parseBoolean(environment.AP_LOGS_FROM_START, 'AP_LOGS_FROM_START') ?? team.logsFromStart ?? false,
   });
 }
 

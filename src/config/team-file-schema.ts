@@ -22,6 +22,7 @@ export const teamFileSchema = z
       .object({ test_command: z.string().min(1).optional(), timeout: z.number().positive().optional() })
       .passthrough()
       .optional(),
+    logsFromStart: z.boolean().optional().describe("Read workers' log files from their start instead of only what is appended during a run."),
     maxAttempts: z.number().int().min(1).max(10).optional().describe('Attempts per objective, each on another eligible worker when there is one.'),
     max_retries: z.number().int().min(0).max(9).optional(),
     dashboard: z.unknown().optional(),

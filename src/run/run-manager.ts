@@ -260,7 +260,7 @@ export class RunManager {
     if (sources.length === 0) return undefined;
     return new LogMonitor({
       sources,
-      fromStart: false,
+      fromStart: context.config.logsFromStart,
       cwd: context.repo,
       log: this.log,
       onActivity: (workerId, activity) => {

@@ -30,7 +30,8 @@ describe('loadConfig', () => {
   it('lets the environment override the file and flags override both', () => {
     writeFileSync(join(repo, 'team.json'), JSON.stringify({ stateDir: 'from-file', autoApprove: false }));
     const environment = { AP_STATE_DIR: 'from-env', AP_AUTO_APPROVE: 'yes', AP_GLOBAL_FORBID: 'a/, b.txt' };
-    expect(loadConfig(repo, {}, environment)).toMatchObject({ stateDir: join(repo, 'from-env'), autoApprove: true, globalForbid: ['a/', 'b.txt'] });
+    expect(loadConfig(repo, {}, environment)).toMatchObject({ stateDir: join(repo, 'from-env'), autoApprove: true, globalForbid: ['a/', 'b.txt'], logsFromStart: false });
+    expect(loadConfig(repo, {}, { AP_LOGS_FROM_START: '1' }).logsFromStart).toBe(true);
     expect(loadConfig(repo, { stateDir: '/abs/state', autoApprove: false }, environment)).toMatchObject({ stateDir: '/abs/state', autoApprove: false });
   });
 
