@@ -43,7 +43,7 @@ const files: Record<string, string> = {
     '    }',
     '  }',
     '}',
-    "console.log(broken === 0 ? 'imports ok' : `${broken} broken import(s)`);",
+    "process.stdout.write(broken === 0 ? 'imports ok\\n' : `${broken} broken import(s)\\n`);",
     'process.exit(broken === 0 ? 0 : 1);',
     '',
   ].join('\n'),

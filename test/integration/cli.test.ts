@@ -1,9 +1,9 @@
 import { execa } from 'execa';
-import WebSocket from 'ws';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDashboardClient } from '../helpers/dashboard-client.js';
 import { cliPath } from '../helpers/stdio-server.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
@@ -96,20 +96,12 @@ describe('ap-orchestrator CLI', () => {
       dashboard.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => dashboard.on('exit', (code) => resolve(code)));
       for (let waited = 0; !/Dashboard: (\S+)/.test(printed) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      const url = new URL(/Dashboard: (\S+)/.exec(printed)![1]!);
-      const socket = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`);
-      const messages: Record<string, unknown>[] = [];
-      socket.on('message', (data) => {
-        const parsed = JSON.parse(data.toString()) as Record<string, unknown> | Record<string, unknown>[];
-        messages.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-      });
-      await new Promise<void>((resolve) => socket.once('open', () => resolve()));
-      socket.send(JSON.stringify({ type: 'list_runs' }));
-      socket.send(JSON.stringify({ type: 'subscribe', run_id: report.runId, after_seq: 0 }));
-      for (let waited = 0; !messages.some((message) => message.type === 'run_finished') && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(messages.find((message) => message.type === 'runs')).toMatchObject({ runs: [expect.objectContaining({ run_id: report.runId, status: 'completed' })] });
-      expect(messages.find((message) => message.type === 'run_finished')).toMatchObject({ status: 'completed' });
-      socket.close();
+      const client = await openDashboardClient(/Dashboard: (\S+)/.exec(printed)![1]!);
+      client.send({ type: 'list_runs' });
+      client.send({ type: 'subscribe', run_id: report.runId, after_seq: 0 });
+      expect(await client.waitFor('runs')).toMatchObject({ runs: [expect.objectContaining({ run_id: report.runId, status: 'completed' })] });
+      expect(await client.waitFor('run_finished')).toMatchObject({ status: 'completed' });
+      client.close();
       dashboard.kill('SIGINT');
       expect(await exited).toBe(0);
     } finally {

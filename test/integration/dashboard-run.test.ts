@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openDashboardClient } from '../helpers/dashboard-client.js';
 import { builtinTeam, waitForRunEnd } from '../helpers/run-helpers.js';
 import { connectToServer, textOf, type ServerConnection } from '../helpers/stdio-server.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
@@ -27,19 +27,13 @@ describe('dashboard WebSocket during a real run over MCP', () => {
     // Start with the page's view of things: the dashboard URL comes from execute.
     const started = await server.call('execute', { planId: plan.structuredContent!.planId });
     expect(started.isError, textOf(started)).toBeFalsy();
-    const dashboardUrl = new URL(String(started.structuredContent!.dashboardUrl));
+    const dashboardUrl = String(started.structuredContent!.dashboardUrl);
     const runId = String(started.structuredContent!.runId);
-    const messages: Record<string, unknown>[] = [];
-    const socket = new WebSocket(`ws://${dashboardUrl.host}/ws?token=${dashboardUrl.searchParams.get('token')}`);
-    socket.on('message', (data) => {
-      const parsed = JSON.parse(data.toString()) as Record<string, unknown> | Record<string, unknown>[];
-      messages.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-    });
-    await new Promise<void>((resolve) => socket.once('open', () => resolve()));
-    socket.send(JSON.stringify({ type: 'subscribe', run_id: runId, after_seq: 0 }));
+    const live = await openDashboardClient(dashboardUrl);
+    const messages = live.messages;
+    live.send({ type: 'subscribe', run_id: runId, after_seq: 0 });
     await waitForRunEnd(server, runId);
-    const deadline = Date.now() + 5_000;
-    while (!messages.some((message) => message.type === 'run_finished') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await live.waitFor('run_finished');
 
     const types = new Set(messages.map((message) => message.type));
     for (const type of ['connected', 'run_started', 'phase_started', 'wave_started', 'objective_started', 'objective_finished', 'worker_activity', 'worker_metrics', 'worker_error', 'scope_violation', 'run_finished']) {
@@ -54,20 +48,13 @@ describe('dashboard WebSocket during a real run over MCP', () => {
     const seqs = messages.filter((message) => typeof message.seq === 'number').map((message) => message.seq as number);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
-    socket.close();
+    live.close();
 
     // A second client replays the finished run: the same events, in the same order.
-    const replay: Record<string, unknown>[] = [];
-    const again = new WebSocket(`ws://${dashboardUrl.host}/ws?token=${dashboardUrl.searchParams.get('token')}`);
-    again.on('message', (data) => {
-      const parsed = JSON.parse(data.toString()) as Record<string, unknown> | Record<string, unknown>[];
-      replay.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-    });
-    await new Promise<void>((resolve) => again.once('open', () => resolve()));
-    again.send(JSON.stringify({ type: 'subscribe', run_id: runId, after_seq: 0 }));
-    const replayDeadline = Date.now() + 5_000;
-    while (!replay.some((message) => message.type === 'run_finished') && Date.now() < replayDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(replay.filter((message) => typeof message.seq === 'number').map((message) => message.seq)).toEqual(seqs);
+    const again = await openDashboardClient(dashboardUrl);
+    again.send({ type: 'subscribe', run_id: runId, after_seq: 0 });
+    await again.waitFor('run_finished');
+    expect(again.messages.filter((message) => typeof message.seq === 'number').map((message) => message.seq)).toEqual(seqs);
     again.close();
   });
 });
