@@ -11,7 +11,9 @@ export async function runExecuteCommand(workspace: Workspace, args: { planId?: s
   const runs = new RunManager(workspace, createLogger('run'));
   const log = createLogger('execute');
   let runId: string | undefined;
+  let cancelWanted = false;
   const onSignal = () => {
+    cancelWanted = true;
     if (runId) {
       log.warn(`cancelling ${runId} (Ctrl-C again to force)`);
       runs.cancel(runId);
@@ -22,6 +24,8 @@ export async function runExecuteCommand(workspace: Workspace, args: { planId?: s
   try {
     const started = args.resume ? await runs.resume(args.runId ?? '', args.repo) : await runs.start({ planId: args.planId ?? '', repo: args.repo, teamFile: args.team });
     runId = started.run.id;
+    // Ctrl-C while the run was being set up: it is cancelled as soon as it exists.
+    if (cancelWanted) runs.cancel(runId);
     for (const warning of started.warnings) log.warn(warning);
     const repository = workspace.findRun(runId, args.repo);
     const unsubscribe = repository.bus.subscribe((event) => {
