@@ -4,6 +4,8 @@ import { renderWorkerPrompt } from '../core/prompts/worker-prompt.js';
 import { checkChanges, describeViolation } from '../core/scope/check-changes.js';
 import type { ObjectiveState } from '../store/run-records.js';
 import type { Activity } from '../workers/activity.js';
+import { parseWorkerReply } from '../core/worker-reply/worker-reply.js';
+import type { DispatchResult } from './objective-dispatcher.js';
 import type { TreeChange } from './repo-git.js';
 import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
 
@@ -83,20 +85,26 @@ export async function executeObjective(
         },
         context.signal,
       )
-      .catch((error: unknown) => ({ outcome: context.signal.aborted ? ('cancelled' as const) : ('failed' as const), error: (error as Error).message, workerId: chosenWorker, replyText: '', reply: null }));
+      .catch((error: unknown): DispatchResult => ({
+        outcome: context.signal.aborted ? 'cancelled' : 'failed',
+        error: (error as Error).message,
+        workerId: chosenWorker,
+        replyText: '',
+        reply: parseWorkerReply(''),
+      }));
 
     if (chosenWorker) {
       store.runs.finishAttempt(runId, objective.id, attempt, {
         outcome: result.outcome,
         error: result.error,
-        sessionId: 'sessionId' in result ? result.sessionId : undefined,
-        inputTokens: 'usage' in result ? result.usage?.inputTokens : undefined,
-        outputTokens: 'usage' in result ? result.usage?.outputTokens : undefined,
-        costUsd: 'usage' in result ? result.usage?.costUsd : undefined,
+        sessionId: result.sessionId,
+        inputTokens: result.usage?.inputTokens,
+        outputTokens: result.usage?.outputTokens,
+        costUsd: result.usage?.costUsd,
         finishedAt: now(),
       });
     }
-    const reply = result.reply as unknown as Record<string, unknown> | null;
+    const reply = result.replyText ? (result.reply as unknown as Record<string, unknown>) : null;
     if (result.outcome === 'cancelled' || context.signal.aborted) {
       return finish(context, objective, 'cancelled', { error: 'The run was cancelled.', worker: chosenWorker, reply });
     }

@@ -144,9 +144,10 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
   if (context.integrationBranch && merged && merged !== waveBase) await context.git!.setRef(context.integrationBranch, merged);
   store.runs.updateWave(runId, waveNumber, { status: 'done', verify: result, finishedAt: now() });
   // Like `rolled_back`, landing is a second, final objective_finished: watchers see it happen.
+  const filesOf = new Map(store.runs.objectives(runId).map((row) => [row.objectiveId, row.files]));
   for (const objective of succeeded) {
     store.runs.updateObjective(runId, objective.id, { state: 'merged' });
-    emit(context, 'objective_finished', { objective_id: objective.id, wave: waveNumber, state: 'merged', files: objectiveFiles(context, objective.id), error: null });
+    emit(context, 'objective_finished', { objective_id: objective.id, wave: waveNumber, state: 'merged', files: filesOf.get(objective.id) ?? [], error: null });
   }
 }
 
@@ -158,10 +159,6 @@ async function integrationWorktree(context: RunContext, commit: string): Promise
   const modules = join(context.repo, 'node_modules');
   if (existsSync(modules) && !existsSync(join(path, 'node_modules'))) symlinkSync(modules, join(path, 'node_modules'), 'dir');
   return path;
-}
-
-function objectiveFiles(context: RunContext, objectiveId: string): string[] {
-  return context.store.runs.objectives(context.runId).find((row) => row.objectiveId === objectiveId)?.files ?? [];
 }
 
 function prepareNextWave(context: RunContext, nextWave: number, base: string | null, preparations: Map<string, Promise<boolean>>): void {

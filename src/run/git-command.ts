@@ -1,4 +1,5 @@
 import { ApError } from '../core/errors/ap-error.js';
+import { gitEnvironment } from '../core/analysis/git-command.js';
 import { commandRunner } from './command-runner.js';
 
 /** A git command failed; carries the command and what git said. */
@@ -29,12 +30,7 @@ const fixedConfig = [
   '-c', 'advice.detachedHead=false',
 ];
 
-const environment = (() => {
-  const copy: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
-  // Variables that would point git at another repository than the one we name.
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR']) delete copy[name];
-  return copy;
-})();
+const environment = gitEnvironment();
 
 export async function git(cwd: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
   const result = await commandRunner.run('git', [...fixedConfig, ...args], { cwd, env: options.env ? { ...environment, ...options.env } : environment, input: options.input });

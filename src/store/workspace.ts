@@ -77,19 +77,21 @@ export class Workspace {
   }
 
   findAnalysis(id: string, repoHint?: string): OpenRepository & { analysis: AnalysisReport } {
-    for (const repository of this.candidates(repoHint)) {
-      const analysis = repository.store.analyses.get(id);
-      if (analysis) return { ...repository, analysis };
-    }
-    throw new NotFoundError('analysis', id, 'Call `analyze` first and pass the analysisId it returns, or pass `repo` if the analysis was made for another repository.');
+    const found = this.find(repoHint, (repository) => repository.store.analyses.get(id));
+    if (!found) throw new NotFoundError('analysis', id, 'Call `analyze` first and pass the analysisId it returns, or pass `repo` if the analysis was made for another repository.');
+    return { ...found.repository, analysis: found.value };
+  }
+
+  findPlan(id: string, repoHint?: string): OpenRepository & { plan: NonNullable<ReturnType<Store['plans']['get']>> } {
+    const found = this.find(repoHint, (repository) => repository.store.plans.get(id));
+    if (!found) throw new NotFoundError('plan', id, 'Call `plan` first and pass the planId it returns, or pass `repo` if the plan was made for another repository.');
+    return { ...found.repository, plan: found.value };
   }
 
   findRun(id: string, repoHint?: string): OpenRepository & { run: NonNullable<ReturnType<Store['runs']['get']>> } {
-    for (const repository of this.candidates(repoHint)) {
-      const run = repository.store.runs.get(id);
-      if (run) return { ...repository, run };
-    }
-    throw new NotFoundError('run', id, 'Call `execute` first and pass the runId it returns, or pass `repo` if the run was made in another repository.');
+    const found = this.find(repoHint, (repository) => repository.store.runs.get(id));
+    if (!found) throw new NotFoundError('run', id, 'Call `execute` first and pass the runId it returns, or pass `repo` if the run was made in another repository.');
+    return { ...found.repository, run: found.value };
   }
 
   /** Every repository opened so far. */
@@ -97,12 +99,13 @@ export class Workspace {
     return [...this.open.values()];
   }
 
-  findPlan(id: string, repoHint?: string): OpenRepository & { plan: NonNullable<ReturnType<Store['plans']['get']>> } {
+  /** The first candidate repository where `lookup` finds something. */
+  private find<Value>(repoHint: string | undefined, lookup: (repository: OpenRepository) => Value | undefined): { repository: OpenRepository; value: Value } | undefined {
     for (const repository of this.candidates(repoHint)) {
-      const plan = repository.store.plans.get(id);
-      if (plan) return { ...repository, plan };
+      const value = lookup(repository);
+      if (value !== undefined) return { repository, value };
     }
-    throw new NotFoundError('plan', id, 'Call `plan` first and pass the planId it returns, or pass `repo` if the plan was made for another repository.');
+    return undefined;
   }
 
   /** The hinted repo, the default repo (when it is a usable folder), then every other open one. */

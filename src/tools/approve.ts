@@ -4,6 +4,7 @@ import { coordinationPlanSchema, type CoordinationPlan } from '../core/plan/coor
 import { renderPlanMarkdown } from '../core/plan/plan-markdown.js';
 import { writeRepoDocument } from '../store/repo-documents.js';
 import { defineTool } from './tool.js';
+import { repoHint } from './repo-hint.js';
 import { summarizePlan } from './plan-summary.js';
 
 export const approve = defineTool({
@@ -13,7 +14,7 @@ export const approve = defineTool({
     description: 'Marks a draft plan as approved so `execute` may run it, and updates its PLAN markdown. Approving an approved plan changes nothing.',
     inputSchema: z.strictObject({
       planId: z.string().min(1).describe('The planId returned by `plan`.'),
-      repo: z.string().optional().describe('Repository of the plan, if it is not the server\'s default one and the server has not seen it since it started.'),
+      repo: repoHint('plan'),
     }),
     outputSchema: coordinationPlanSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runStatusSchema, runStatusSnapshot, summarizeStatus } from '../run/run-status.js';
 import { defineTool } from './tool.js';
+import { repoHint } from './repo-hint.js';
 
 export const cancel = defineTool({
   schema: {
@@ -10,7 +11,7 @@ export const cancel = defineTool({
       'Stops a running run: in-flight objectives are cancelled (workers get notifications/cancelled, then their process groups are stopped), nothing more is merged, and the run ends `cancelled` with a report of what it had done. Works for runs started by another ap-orchestrator process too.',
     inputSchema: z.strictObject({
       runId: z.string().min(1).describe('The run to stop.'),
-      repo: z.string().optional().describe('Repository of the run, if it is not the server\'s default one and the server has not seen it since it started.'),
+      repo: repoHint('run'),
     }),
     outputSchema: runStatusSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

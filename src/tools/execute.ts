@@ -3,6 +3,7 @@ import { ApError } from '../core/errors/ap-error.js';
 import { InputError } from '../core/errors/input-error.js';
 import { runStatusSchema, runStatusSnapshot, summarizeStatus } from '../run/run-status.js';
 import { defineTool, type ToolContext } from './tool.js';
+import { repoHint } from './repo-hint.js';
 
 const maxWaitSeconds = 50;
 
@@ -18,7 +19,7 @@ export const execute = defineTool({
       resume: z.boolean().default(false).describe('Continue the run named by runId instead of starting a new one.'),
       team: z.string().optional().describe('Path of a team.json to use for this run instead of the repository\'s.'),
       wait: z.number().min(0).max(maxWaitSeconds).default(0).describe(`Seconds to wait for the run to finish before answering (at most ${maxWaitSeconds}); progress notifications are sent meanwhile when the call has a progress token.`),
-      repo: z.string().optional().describe('Repository of the plan or run, if it is not the server\'s default one and the server has not seen it since it started.'),
+      repo: repoHint('plan or run'),
     }),
     outputSchema: runStatusSchema.extend({
       warnings: z.array(z.string()).describe('Things to know about this run (e.g. shared-tree mode).'),

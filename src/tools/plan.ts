@@ -14,6 +14,7 @@ import { repoPathsFromListing } from '../core/scope/repo-paths.js';
 import { writeRepoDocument } from '../store/repo-documents.js';
 import { problemsFromZod } from './input-problems.js';
 import { defineTool, type ToolContext } from './tool.js';
+import { repoHint } from './repo-hint.js';
 import { summarizePlan } from './plan-summary.js';
 
 export const plan = defineTool({
@@ -26,7 +27,7 @@ export const plan = defineTool({
       analysisId: z.string().min(1).describe('The analysisId returned by `analyze`.'),
       objectives: z.array(objectiveInputSchema.strict()).optional().describe('The objectives. Leave out to have them proposed.'),
       approve: z.boolean().default(false).describe('Approve the plan right away (execution needs an approved plan).'),
-      repo: z.string().optional().describe('Repository of the analysis, if it is not the server\'s default one and the server has not seen it since it started.'),
+      repo: repoHint('analysis'),
     }),
     outputSchema: coordinationPlanSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

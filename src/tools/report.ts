@@ -4,6 +4,7 @@ import { withEffectiveForbid } from '../core/plan/build-plan.js';
 import type { CoordinationPlan } from '../core/plan/coordination-plan.js';
 import { runFacts } from '../run/finalize-run.js';
 import { defineTool } from './tool.js';
+import { repoHint } from './repo-hint.js';
 
 export const report = defineTool({
   schema: {
@@ -13,7 +14,7 @@ export const report = defineTool({
       'Returns the AccomplishmentReport of a run: summary, each objective\'s outcome, files changed per objective (from git), verify results, scope violations, blocked objectives and scope requests, token use and cost where workers reported them, the integration branch and how to apply it, and a Conventional Commit message. A finished run\'s report is also saved as docs/accomplishments/ACCOMPLISHMENT_<runId>.md; a running run gets a report of its progress so far.',
     inputSchema: z.strictObject({
       runId: z.string().min(1).describe('The run to report on.'),
-      repo: z.string().optional().describe('Repository of the run, if it is not the server\'s default one and the server has not seen it since it started.'),
+      repo: repoHint('run'),
     }),
     outputSchema: accomplishmentReportSchema.extend({ markdownPath: z.string().nullable().describe('Repo-relative path of the saved report (null while the run is still going).') }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runStatusSchema, runStatusSnapshot, summarizeStatus } from '../run/run-status.js';
 import { defineTool } from './tool.js';
+import { repoHint } from './repo-hint.js';
 
 export const status = defineTool({
   schema: {
@@ -12,7 +13,7 @@ export const status = defineTool({
       runId: z.string().min(1).describe('The runId returned by `execute`.'),
       waitSeconds: z.number().min(0).max(50).default(0).describe('Wait up to this many seconds for a new event before answering (at most 50).'),
       afterSeq: z.number().int().min(0).optional().describe('Wait for events after this seq (the lastSeq of the previous answer).'),
-      repo: z.string().optional().describe('Repository of the run, if it is not the server\'s default one and the server has not seen it since it started.'),
+      repo: repoHint('run'),
     }),
     outputSchema: runStatusSchema,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -1,4 +1,5 @@
 import type { AnalysisReport, RepoFile } from './types.js';
+import { foldersOf } from './folders-of.js';
 import { findAffectedModules } from './affected-modules.js';
 import { findCoordinationPoints } from './coordination-points.js';
 import { findEntryPoints } from './entry-points.js';
@@ -31,20 +32,7 @@ async function gitLine(root: string, args: readonly string[]): Promise<string | 
 }
 
 function repoShape(files: readonly RepoFile[], layout: ModuleLayout): RepoShape {
-  const listed = new Set<string>();
-  const folders = new Set<string>(['']);
-  for (const file of files) {
-    listed.add(file.path);
-    if (file.kind === 'submodule') folders.add(file.path);
-    let slash = file.path.lastIndexOf('/');
-    while (slash > 0) {
-      const folder = file.path.slice(0, slash);
-      if (folders.has(folder)) break;
-      folders.add(folder);
-      slash = folder.lastIndexOf('/');
-    }
-  }
-  return { listed, folders, layout };
+  return { listed: new Set(files.map((file) => file.path)), folders: foldersOf(files), layout };
 }
 
 /**

@@ -5,7 +5,8 @@ export type GitResult = { ok: true; stdout: string } | { ok: false; stderr: stri
 /** Variables that would point git at another repository than the folder we run it in. */
 const redirectingVariables = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_PREFIX', 'GIT_CEILING_DIRECTORIES'];
 
-function gitEnvironment(): NodeJS.ProcessEnv {
+/** The environment every git command of the project runs with: ours, minus what could redirect it. */
+export function gitEnvironment(): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
   for (const name of redirectingVariables) delete environment[name];
   return environment;

@@ -1,3 +1,4 @@
+import { foldersOf } from '../analysis/folders-of.js';
 import type { RepoListing } from '../analysis/types.js';
 
 /**
@@ -13,24 +14,14 @@ export interface RepoPaths {
 }
 
 export function repoPathsFromListing(listing: RepoListing): RepoPaths {
-  const files: string[] = [];
-  const directories = new Set<string>();
+  const files = listing.files.map((file) => file.path).sort();
+  const directories = foldersOf(listing.files);
   const symlinks = new Map<string, { target: string | null }>();
   for (const file of listing.files) {
-    files.push(file.path);
     if (file.kind === 'symlink') {
       symlinks.set(file.path, { target: file.symlinkEscapes ? null : resolveLinkTarget(file.path, file.symlinkTarget ?? '') });
     }
-    if (file.kind === 'submodule') directories.add(file.path);
-    let slash = file.path.lastIndexOf('/');
-    while (slash > 0) {
-      const folder = file.path.slice(0, slash);
-      if (directories.has(folder)) break;
-      directories.add(folder);
-      slash = folder.lastIndexOf('/');
-    }
   }
-  files.sort();
   return {
     files,
     isDirectory: (path) => directories.has(path),
