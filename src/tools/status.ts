@@ -20,10 +20,12 @@ export const status = defineTool({
   },
   async handle(params, response, context) {
     const repository = context.workspace.findRun(params.runId, params.repo);
-    if (params.waitSeconds > 0) {
+    let snapshot = runStatusSnapshot(repository, params.runId);
+    // A run that has ended has nothing new to wait for.
+    if (params.waitSeconds > 0 && snapshot.status === 'running') {
       await repository.bus.waitForEvent(params.runId, params.afterSeq ?? repository.bus.lastSeq, params.waitSeconds * 1000, context.signal);
+      snapshot = runStatusSnapshot(repository, params.runId);
     }
-    const snapshot = runStatusSnapshot(repository, params.runId);
     response.setResult(snapshot, summarizeStatus(snapshot));
   },
 });
