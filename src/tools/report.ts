@@ -1,3 +1,4 @@
+import { describeViolation } from '../core/scope/check-changes.js';
 import { z } from 'zod';
 import { accomplishmentReportSchema, buildAccomplishmentReport, type AccomplishmentReport } from '../core/report/accomplishment-report.js';
 import { withEffectiveForbid } from '../core/plan/build-plan.js';
@@ -29,6 +30,8 @@ export const report = defineTool({
       result = buildAccomplishmentReport(runFacts({ store: found.store, runId: params.runId, plan }, found.run.status, null));
     }
     const markdownPath = saved ? `docs/accomplishments/ACCOMPLISHMENT_${params.runId}.md` : null;
-    response.setResult({ ...result, markdownPath }, `${result.summary}\n\nCommit message:\n${result.commitMessage}${markdownPath ? `\n\nSaved ${markdownPath}.` : ''}`);
+    const violations = result.scopeViolations.map((violation) => `- ${violation.objective}: ${describeViolation({ ...violation, entry: violation.entry ?? undefined })} (not merged)`);
+    const violationText = violations.length > 0 ? `\n\nScope violations:\n${violations.join('\n')}` : '';
+    response.setResult({ ...result, markdownPath }, `${result.summary}${violationText}\n\nCommit message:\n${result.commitMessage}${markdownPath ? `\n\nSaved ${markdownPath}.` : ''}`);
   },
 });
