@@ -22,8 +22,8 @@ export default tseslint.config(
     rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },
   },
   {
-    files: ['bench/**/*.mjs', 'scripts/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    files: ['bench/**/*.mjs', 'scripts/**/*.mjs', 'test/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearTimeout: 'readonly', console: 'readonly', Buffer: 'readonly' } },
   },
   {
     files: ['dashboard/**/*.js'],

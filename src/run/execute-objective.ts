@@ -75,6 +75,7 @@ export async function executeObjective(
             prompt,
             cwd: worktree,
             edits: objective.edits,
+            sessions: attempt > 1 ? earlierSessions(context, objective.id) : undefined,
             signal: context.signal,
             onActivity: (activity: Activity) => {
               if (context.loggedWorkers.has(chosenWorker)) return;
@@ -143,6 +144,17 @@ export async function executeObjective(
     }
     return { ...finish(context, objective, 'succeeded', { worker: chosenWorker, reply, files }), head, changes };
   }
+}
+
+/** Session ids of this objective's earlier attempts, by agent kind, the latest winning. */
+function earlierSessions(context: RunContext, objectiveId: string): Map<string, string> {
+  const sessions = new Map<string, string>();
+  for (const attempt of context.store.runs.attempts(context.runId)) {
+    if (attempt.objectiveId !== objectiveId || !attempt.sessionId) continue;
+    const agent = context.config.workers.find((worker) => worker.id === attempt.workerId)?.agent;
+    if (agent) sessions.set(agent, attempt.sessionId);
+  }
+  return sessions;
 }
 
 function finish(

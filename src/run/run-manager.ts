@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig, type OrchestratorConfig } from '../config/load-config.js';
+import { workerEnvironment } from '../config/worker-config.js';
 import { ApError } from '../core/errors/ap-error.js';
 import { ConfigError } from '../core/errors/config-error.js';
 import { InputError } from '../core/errors/input-error.js';
@@ -9,6 +10,8 @@ import type { CoordinationPlan } from '../core/plan/coordination-plan.js';
 import type { Logger } from '../logger.js';
 import type { RunRow } from '../store/run-records.js';
 import type { OpenRepository, Workspace } from '../store/workspace.js';
+import { agentSpecs, specFor } from '../workers/adapters/agents/index.js';
+import { findExecutable } from '../workers/process/find-executable.js';
 import { WorkerPool, type AdapterFactory } from '../workers/worker-pool.js';
 import { LogMonitor } from '../workers/log-monitor/log-monitor.js';
 import { activityPayload } from './execute-objective.js';
@@ -275,14 +278,20 @@ export class RunManager {
 
   private checkAgents(plan: CoordinationPlan, config: OrchestratorConfig): void {
     const enabled = config.workers.filter((worker) => worker.enabled);
-    const unsupported = enabled.filter((worker) => worker.transport === 'jsonl' && !this.adapters[worker.agent]);
-    if (unsupported.length > 0) {
-      throw new ConfigError(
-        config.teamFile ?? 'team.json',
-        'workers',
-        `This version cannot drive ${unsupported.map((worker) => `"${worker.id}" (agent ${worker.agent})`).join(', ')} yet: only built-in and MCP workers run.`,
-        'Disable those workers ("enabled": false), or run the agent through an MCP server with "agent": "mcp" and its command.',
-      );
+    for (const worker of enabled) {
+      const spec = worker.transport === 'jsonl' ? specFor(worker.agent) : undefined;
+      if (worker.transport === 'jsonl' && !spec && !this.adapters[worker.agent]) {
+        throw new ConfigError(config.teamFile ?? 'team.json', 'workers', `Worker "${worker.id}" (agent ${worker.agent}) has transport "jsonl", which only the agent CLIs (${Object.keys(agentSpecs).join(', ')}) speak.`, 'Use "transport": "mcp" with the command of an MCP worker server.');
+      }
+      const path = workerEnvironment(worker).PATH;
+      if (spec && !this.adapters[worker.agent] && !findExecutable(worker.command, path, config.repo)) {
+        throw new ConfigError(
+          config.teamFile ?? 'team.json',
+          'workers',
+          `Worker "${worker.id}" needs ${spec.displayName}, but "${worker.command}" is not installed or not on PATH.`,
+          `Install it (${spec.installHint}), set "command" to its full path, or disable the worker ("enabled": false). \`ap-orchestrator doctor\` shows which agents this machine has.`,
+        );
+      }
     }
     const problems = plan.objectives
       .filter((objective) => objective.agent !== 'auto' && !enabled.some((worker) => worker.id === objective.agent || worker.agent === objective.agent))

@@ -16,8 +16,8 @@ export interface Assignment {
   timeoutMs: number;
   signal: AbortSignal;
   onActivity: (activity: Activity) => void;
-  /** Session or thread id of an earlier attempt on the same agent, to resume it. */
-  resumeSession?: string;
+  /** Session or thread ids of earlier attempts at this objective, by agent kind, to resume them. */
+  sessions?: ReadonlyMap<string, string>;
 }
 
 export type AttemptOutcome = 'completed' | 'failed' | 'blocked' | 'crashed' | 'timeout' | 'cancelled';

@@ -1,5 +1,7 @@
 import type { WorkerConfig } from '../config/worker-config.js';
 import type { Logger } from '../logger.js';
+import { specFor } from './adapters/agents/index.js';
+import { CliAgentAdapter } from './adapters/cli-agent-adapter.js';
 import { McpWorkerAdapter } from './adapters/mcp-adapter.js';
 import type { ProcessObserver, WorkerAdapter } from './worker-adapter.js';
 
@@ -49,6 +51,8 @@ export class WorkerPool {
     return new WorkerPool(workers, observer, (config, processObserver) => {
       const custom = adapters[config.agent];
       if (custom) return custom(config, processObserver);
+      const spec = config.transport === 'jsonl' ? specFor(config.agent) : undefined;
+      if (spec) return new CliAgentAdapter(config, spec, processObserver, log);
       return new McpWorkerAdapter(config, processObserver, log, home);
     });
   }

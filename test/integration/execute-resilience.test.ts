@@ -124,7 +124,7 @@ describe('execute: cancel, crash and resume, non-git targets, bad team.json', ()
     ['a duplicate worker id', JSON.stringify({ workers: [{ id: 'w', agent: 'builtin' }, { id: 'w', agent: 'builtin' }] }), ['workers[1].id', 'used twice']],
     ['no enabled worker', JSON.stringify({ workers: [{ id: 'w', agent: 'builtin', enabled: false }] }), ['No worker is enabled']],
     ['a bad maxConcurrent', JSON.stringify({ workers: [{ id: 'w', agent: 'builtin', maxConcurrent: 0 }] }), ['workers[0].maxConcurrent']],
-    ['a CLI agent this version cannot drive yet', JSON.stringify({ workers: [{ id: 'codex-1', agent: 'codex' }] }), ['cannot drive "codex-1" (agent codex) yet', 'Fix: Disable those workers']],
+    ['an agent CLI that is not installed', JSON.stringify({ workers: [{ id: 'codex-1', agent: 'codex', command: 'ap-no-such-codex' }] }), ['Worker "codex-1" needs Codex, but "ap-no-such-codex" is not installed or not on PATH.', 'Fix: Install it (npm install -g @openai/codex)']],
     ['an MCP worker without a command', JSON.stringify({ workers: [{ id: 'w', agent: 'mcp' }] }), ['workers[0].command', 'has no command']],
   ])('names the file, the field and the fix for a team.json with %s', async (_name, content, expected) => {
     const repo = makeRepo(builtinTeam());

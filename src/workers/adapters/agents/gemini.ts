@@ -1,0 +1,72 @@
+import { activity, type Activity } from '../../activity.js';
+import { activitiesFromJsonEvent } from '../../log-monitor/jsonl-log-parser.js';
+import { addUsage, isAuthFailure, mentionsFlag, number, record, text, type AgentCliSpec, type StreamState } from './agent-cli-spec.js';
+import { usageActivity } from './claude.js';
+
+/** Streamed assistant text waiting to be shown as one message. */
+const pendingText = new WeakMap<StreamState, string>();
+
+/**
+ * Gemini CLI: `gemini -o stream-json`, the prompt on stdin with a short `-p` that starts headless
+ * mode (Gemini appends `-p` to what stdin gives). `auto_edit` approves file edits; shell commands
+ * need `--approval-mode yolo` in the worker's `args`. The worktree is trusted through the
+ * environment, so no trust prompt can stop an unattended run.
+ */
+export const geminiSpec: AgentCliSpec = {
+  agent: 'gemini',
+  displayName: 'Gemini CLI',
+  defaultCommand: 'gemini',
+  installHint: 'npm install -g @google/gemini-cli',
+  keyVariables: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+  loginFiles: ['.gemini/oauth_creds.json'],
+  authHint: 'Run `gemini` once and sign in, or list GEMINI_API_KEY in the worker\'s env as "${GEMINI_API_KEY}".',
+  environment: { GEMINI_CLI_TRUST_WORKSPACE: 'true' },
+
+  commandLine({ prompt, model, extraArgs }) {
+    const args = ['-o', 'stream-json'];
+    if (!mentionsFlag(extraArgs, ['--approval-mode', '--yolo', '-y'])) args.push('--approval-mode', 'auto_edit');
+    if (model && !mentionsFlag(extraArgs, ['--model', '-m'])) args.push('--model', model);
+    // Gemini resumes by "latest" or an index, not by session id: every attempt starts afresh.
+    args.push(...extraArgs, '-p', 'Carry out the objective above.');
+    return { args, stdin: prompt };
+  },
+
+  interpret(event, state) {
+    const activities: Activity[] = [];
+    state.sessionId = text(event.session_id) ?? state.sessionId;
+    if (event.type === 'message' && event.role === 'assistant') {
+      // Streamed text comes in deltas: it is shown once, when something else happens.
+      const chunk = typeof event.content === 'string' ? event.content : '';
+      const pending = (event.delta === true ? (pendingText.get(state) ?? '') : '') + chunk;
+      pendingText.set(state, pending);
+      if (pending.trim()) state.finalText = pending;
+      return activities;
+    }
+    const pending = pendingText.get(state);
+    if (pending?.trim()) activities.push(activity('message', pending.trim(), { source: 'jsonl' }));
+    pendingText.delete(state);
+    activities.push(...activitiesFromJsonEvent(event));
+    if (event.type === 'result') {
+      if (event.status === 'success') state.completed = true;
+      else {
+        state.failure = text(record(event.error)?.message) ?? `Gemini CLI ended with status ${text(event.status) ?? 'unknown'}.`;
+        state.authFailure ||= isAuthFailure(state.failure);
+      }
+      const stats = record(event.stats);
+      if (stats) {
+        const usage = { inputTokens: number(stats.input_tokens) ?? number(stats.input) ?? 0, outputTokens: number(stats.output_tokens) ?? 0 };
+        addUsage(state, usage);
+        activities.push(usageActivity(usage));
+      }
+    }
+    if (event.type === 'error') {
+      const message = text(event.message) ?? text(record(event.error)?.message) ?? 'Error';
+      state.lastError = message;
+      if (event.severity !== 'warning' && isAuthFailure(message)) {
+        state.failure = message;
+        state.authFailure = true;
+      }
+    }
+    return activities;
+  },
+};

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { normalizeWorkers } from '../../src/config/normalize-workers.js';
+import { createLogger } from '../../src/logger.js';
+import type { Activity } from '../../src/workers/activity.js';
+import { claudeSpec } from '../../src/workers/adapters/agents/claude.js';
+import { codexSpec } from '../../src/workers/adapters/agents/codex.js';
+import { CliAgentAdapter } from '../../src/workers/adapters/cli-agent-adapter.js';
+import type { AgentCliSpec } from '../../src/workers/adapters/agents/agent-cli-spec.js';
+import type { Assignment } from '../../src/workers/worker-adapter.js';
+import { eventually, isProcessAlive, processesMentioning } from '../helpers/run-helpers.js';
+
+const fakeAgent = fileURLToPath(new URL('../fixtures/fake-agent.mjs', import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/agent-streams/${name}`, import.meta.url), 'utf8').trim().split('\n');
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function setup(spec: AgentCliSpec, plan: Record<string, unknown>, worker: Record<string, unknown> = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), 'ap-cli-adapter-'));
+  folders.push(cwd);
+  const [config] = normalizeWorkers([{ id: `${spec.agent}-1`, agent: spec.agent, command: fakeAgent, env: { FAKE_AGENT: JSON.stringify(plan) }, ...worker }], 'team.json', process.env);
+  const pids: number[] = [];
+  const adapter = new CliAgentAdapter(config!, spec, { started: (_worker, pid) => pids.push(pid), exited: () => {} }, createLogger('test', 'error'));
+  const activities: Activity[] = [];
+  const controller = new AbortController();
+  const assignment = (extra: Partial<Assignment> = {}): Assignment => ({
+    runId: 'run-1', objectiveId: 'a', attempt: 1, title: 'A', prompt: 'Do A.\n'.repeat(40_000), cwd, edits: [], timeoutMs: 20_000,
+    signal: controller.signal, onActivity: (item) => activities.push(item), ...extra,
+  });
+  return { adapter, activities, controller, assignment, cwd, pids };
+}
+
+describe('CLI agent adapter (real child processes)', () => {
+  it('runs the agent in the worktree with the prompt on stdin and reads its stream into an outcome', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ap-cli-record-'));
+    folders.push(cwd);
+    const record = join(cwd, 'record.json');
+    const reply = 'STATUS=COMPLETED\n### Change Summary\n- wrote x\n### Commit Message\nfeat: x';
+    const lines = fixture('codex-shell.jsonl').map((line) => line.replace('Done: created hello.txt', reply.replace(/\n/g, '\\n')));
+    const { adapter, activities, assignment, cwd: worktree } = setup(codexSpec, { lines, recordTo: record, write: { path: 'x.txt', content: 'x' } }, { model: 'gpt-test', args: ['-c', 'a=1'] });
+    const result = await adapter.run(assignment());
+    expect(result).toMatchObject({ outcome: 'completed', sessionId: '01a21298-4d6e-7480-b91e-1ffe21733791', usage: { inputTokens: 22, outputTokens: 14 } });
+    expect(result.reply.commitMessage).toBe('feat: x');
+    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string; cwd: string };
+    expect(seen.stdin).toHaveLength('Do A.\n'.length * 40_000);
+    expect(seen.argv).toContain('--model');
+    expect(seen.argv.slice(-3)).toEqual(['-c', 'a=1', '-']);
+    expect(seen.cwd).toBe(realpathSync(worktree));
+    expect(readFileSync(join(worktree, 'x.txt'), 'utf8')).toBe('x');
+    expect(activities.map((item) => item.kind)).toContain('command');
+  });
+
+  it('skips and counts lines that are not JSON, and still completes', async () => {
+    const lines = ['garbage', ...fixture('codex-shell.jsonl'), '{"truncated":', '[1]'];
+    const { adapter, activities, assignment } = setup(codexSpec, { lines });
+    const result = await adapter.run(assignment());
+    expect(result.outcome).toBe('completed');
+    expect(activities.filter((item) => item.kind === 'error').map((item) => item.description)).toContain('3 output line(s) from Codex were not JSON events and were skipped.');
+  });
+
+  it('ends an agent that never finishes at the timeout, with its whole process group', async () => {
+    const { adapter, assignment, pids } = setup(codexSpec, { lines: fixture('codex-nonet.jsonl'), hang: true, grandchild: true });
+    const started = Date.now();
+    const result = await adapter.run(assignment({ timeoutMs: 1_500 }));
+    expect(result.outcome).toBe('timeout');
+    expect(result.error).toMatch(/did not finish within 2 s\. Its last error: Reconnecting\.\.\. waiting for network/);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(isProcessAlive(pids[0]!)).toBe(false);
+    await eventually(() => processesMentioning('sleep 600').every((pid) => !isProcessAlive(pid)), 5_000, 'the grandchild to be gone');
+  });
+
+  it('explains a run without credentials and names the fix', async () => {
+    const { adapter, assignment } = setup(claudeSpec, { lines: fixture('claude-nokey.jsonl'), exitCode: 1 });
+    const result = await adapter.run(assignment());
+    expect(result.outcome).toBe('failed');
+    expect(result.error).toContain('Claude Code (worker "claude-1") has no working credentials: Not logged in · Please run /login.');
+    expect(result.error).toContain('ANTHROPIC_API_KEY');
+  });
+
+  it('reports a non-zero exit with the end of stderr', async () => {
+    const { adapter, assignment } = setup(codexSpec, { lines: [], stderr: 'line one\nError: config.toml is broken\n', exitCode: 3 });
+    const result = await adapter.run(assignment());
+    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(result.error).toBe('Codex (worker "codex-1") exited with code 3: line one | Error: config.toml is broken');
+  });
+
+  it('says what to install when the command does not exist', async () => {
+    const { adapter, assignment } = setup(codexSpec, {}, { command: 'ap-no-such-agent-cli' });
+    const result = await adapter.run(assignment());
+    expect(result.outcome).toBe('failed');
+    expect(result.error).toContain('"ap-no-such-agent-cli" is not installed or not on PATH. Install it (npm install -g @openai/codex)');
+  });
+
+  it('stops the agent when the run is cancelled', async () => {
+    const { adapter, assignment, controller, pids } = setup(codexSpec, { lines: [], hang: true });
+    const running = adapter.run(assignment());
+    await eventually(() => pids.length === 1, 5_000, 'the agent to start');
+    controller.abort();
+    const result = await running;
+    expect(result.outcome).toBe('cancelled');
+    expect(isProcessAlive(pids[0]!)).toBe(false);
+  });
+
+  it('resumes the session of an earlier attempt by the same agent', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ap-cli-record-'));
+    folders.push(cwd);
+    const record = join(cwd, 'record.json');
+    const { adapter, assignment } = setup(claudeSpec, { lines: fixture('claude-mock.jsonl'), recordTo: record });
+    const result = await adapter.run(assignment({ attempt: 2, sessions: new Map([['claude', 'sess-9'], ['codex', 'other']]) }));
+    expect(result.outcome).toBe('completed');
+    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string };
+    expect(seen.argv).toEqual(expect.arrayContaining(['--resume', 'sess-9']));
+    expect(seen.stdin).toMatch(/^Your earlier attempt at this objective was discarded/);
+  });
+});
