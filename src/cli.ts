@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Each command loads only what it needs: the built-in worker, started many times per run, stays light.
-  const { Workspace } = command.name === 'worker' ? { Workspace: undefined } : await import('./store/workspace.js');
+  const { Workspace } = command.name === 'worker' || command.name === 'doctor' ? { Workspace: undefined } : await import('./store/workspace.js');
   const workspace = (): Workspace => new Workspace!(process.cwd(), { teamFile: string(flags.team), stateDir: string(flags['state-dir']) }).withDefaultRepo(string(flags.repo));
   const runToolCommand: typeof import('./cli/run-tool-command.js').runToolCommand = async (...args) => (await import('./cli/run-tool-command.js')).runToolCommand(...args);
   const json = flags.json === true;
@@ -73,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
     case 'worker':
       await (await import('./cli/serve-builtin-worker.js')).serveBuiltinWorker(string(flags.log));
       return -1;
+    case 'doctor':
+      return (await import('./cli/doctor.js')).runDoctor({ repo: string(flags.repo), team: string(flags.team), json });
     case 'demo':
       return (await import('./demo/run-demo.js')).runDemo({ clean: flags.clean === true, json, watch: flags.watch === true, startDelayMs: Number(string(flags['start-delay']) ?? 0) || 0 });
     default:

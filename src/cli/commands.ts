@@ -112,6 +112,13 @@ export const commands: CommandSpec[] = [
     examples: ['ap-orchestrator worker --log .ap/logs/builtin-1.log'],
   },
   {
+    name: 'doctor',
+    summary: 'Show which agent CLIs (Codex, Claude Code, Gemini CLI, Cursor, droid) are installed, their versions, and whether a key or login is present.',
+    usage: 'ap-orchestrator doctor [--repo DIR] [--team FILE] [--json]',
+    flags: { repo: repoFlag, team: teamFlag, json: jsonFlag },
+    examples: ['ap-orchestrator doctor', 'ap-orchestrator doctor --json'],
+  },
+  {
     name: 'demo',
     summary: 'Run the whole cycle on a generated sample repository with built-in workers, no API key.',
     usage: 'ap-orchestrator demo [--watch] [--clean] [--json]',

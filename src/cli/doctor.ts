@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../config/load-config.js';
+import { workerEnvironment, type WorkerConfig } from '../config/worker-config.js';
+import { agentSpecs } from '../workers/adapters/agents/index.js';
+import type { AgentCliSpec } from '../workers/adapters/agents/agent-cli-spec.js';
+import { findExecutable } from '../workers/process/find-executable.js';
+
+export interface AgentCheck {
+  agent: string;
+  name: string;
+  command: string;
+  /** Where the command was found, or null when it is not installed. */
+  path: string | null;
+  version: string | null;
+  /** Names of key variables that are set (never their values). */
+  keys: string[];
+  /** Login files that exist, relative to the home folder. */
+  logins: string[];
+  /** Workers in team.json that use this agent. */
+  workers: string[];
+  ready: boolean;
+  advice: string | null;
+}
+
+export interface DoctorOptions {
+  repo?: string;
+  team?: string;
+  json: boolean;
+}
+
+/**
+ * Which agent CLIs this machine has, their versions, and whether a key or a login is there for
+ * each. Secrets are never printed: only the names of the variables that are set.
+ */
+export async function runDoctor(options: DoctorOptions): Promise<number> {
+  const repo = resolve(options.repo ?? process.cwd());
+  let workers: readonly WorkerConfig[] = [];
+  let configProblem: string | null = null;
+  try {
+    workers = loadConfig(repo, { teamFile: options.team }).workers;
+  } catch (error) {
+    configProblem = (error as Error).message;
+  }
+  const checks = await Promise.all(Object.values(agentSpecs).map((spec) => checkAgent(spec, workers.filter((worker) => worker.agent === spec.agent))));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ agents: checks, teamFileProblem: configProblem }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${renderChecks(checks, configProblem)}\n`);
+  }
+  // Only agents team.json asks for decide the exit code: the rest is information.
+  return checks.some((check) => check.workers.length > 0 && !check.ready) || configProblem ? 1 : 0;
+}
+
+async function checkAgent(spec: AgentCliSpec, workers: readonly WorkerConfig[]): Promise<AgentCheck> {
+  const worker = workers.find((candidate) => candidate.enabled) ?? workers[0];
+  const command = worker?.command ?? spec.defaultCommand;
+  const environment = worker ? workerEnvironment(worker) : process.env;
+  const path = findExecutable(command, environment.PATH) ?? null;
+  const version = path ? await versionOf(path) : null;
+  const keys = spec.keyVariables.filter((name) => Boolean(environment[name]));
+  const home = environment.HOME ?? homedir();
+  const logins = spec.loginFiles.filter((file) => existsSync(join(home, file)));
+  const ready = path !== null && (keys.length > 0 || logins.length > 0);
+  // A key in the orchestrator's environment reaches a worker only when its env lists it.
+  const unpassed = worker && keys.length === 0 ? spec.keyVariables.filter((name) => Boolean(process.env[name])) : [];
+  const advice = !path
+    ? `Install it: ${spec.installHint}${worker ? `, or set "command" of worker "${worker.id}" to its full path` : ''}.`
+    : ready
+      ? null
+      : unpassed.length > 0
+        ? `${unpassed[0]} is set here, but worker "${worker!.id}" does not pass it on: add "env": {"${unpassed[0]}": "\${${unpassed[0]}}"} to it in team.json.`
+        : `No key or login found. ${spec.authHint}`;
+  return { agent: spec.agent, name: spec.displayName, command, path, version, keys, logins, workers: workers.map((candidate) => candidate.id), ready, advice };
+}
+
+function versionOf(path: string): Promise<string | null> {
+  return new Promise((resolvePromise) => {
+    execFile(path, ['--version'], { timeout: 20_000, env: process.env, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+      const firstLine = `${stdout}\n${stderr}`.split(/\r?\n/).find((line) => /\d+\.\d+/.test(line));
+      resolvePromise(error && !firstLine ? null : (firstLine?.trim() ?? null));
+    });
+  });
+}
+
+function renderChecks(checks: readonly AgentCheck[], configProblem: string | null): string {
+  const lines = ['Agent CLIs on this machine:', ''];
+  for (const check of checks) {
+    const state = !check.path ? 'not installed' : check.ready ? 'ready' : 'installed, no credentials';
+    lines.push(`${check.ready ? '✓' : check.path ? '!' : '✗'} ${check.name} (${check.agent}): ${state}`);
+    if (check.path) lines.push(`    ${check.path}${check.version ? ` — ${check.version}` : ''}`);
+    const credentials = [...check.keys.map((name) => `${name} is set`), ...check.logins.map((file) => `~/${file} exists`)];
+    if (credentials.length > 0) lines.push(`    credentials: ${credentials.join(', ')}`);
+    if (check.workers.length > 0) lines.push(`    used by workers: ${check.workers.join(', ')}`);
+    if (check.advice) lines.push(`    ${check.advice}`);
+  }
+  if (configProblem) lines.push('', `team.json: ${configProblem}`);
+  return lines.join('\n');
+}
