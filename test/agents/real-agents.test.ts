@@ -113,6 +113,16 @@ describe('real agent CLIs in one wave', () => {
         expect(attempt.output_tokens, id).toBeGreaterThan(0);
         expect(attempt.session_id, id).toBeTruthy();
       }
+      // Per worker, too: the dashboard's worker cards read these.
+      const metrics = database
+        .prepare<[string], { payload_json: string }>("SELECT payload_json FROM events WHERE run_id = ? AND type = 'worker_metrics' ORDER BY seq")
+        .all(runId)
+        .map((row) => JSON.parse(row.payload_json) as { worker_id: string; input_tokens: number; output_tokens: number });
+      for (const worker of ['codex-1', 'claude-1', 'gemini-1']) {
+        const latest = metrics.filter((item) => item.worker_id === worker).at(-1);
+        expect(latest?.input_tokens, worker).toBeGreaterThan(0);
+        expect(latest?.output_tokens, worker).toBeGreaterThan(0);
+      }
     } finally {
       database.close();
     }
@@ -122,6 +132,47 @@ describe('real agent CLIs in one wave', () => {
 
   it('leaves no agent process running', async () => {
     await waitForRunEnd(server, runId, 240_000);
+    for (const pid of recordedWorkerPids(repo.root, runId)) expect(isProcessAlive(pid), `pid ${pid}`).toBe(false);
+  });
+});
+
+/** A refused key ends each real agent's attempt at once, with what to do about it. */
+describe('real agent CLIs with a refused key', () => {
+  let repo: TempRepo;
+  let model: ScriptedModelServer;
+  let home: AgentHome;
+  let server: ServerConnection;
+
+  beforeAll(async () => {
+    model = await startScriptedModelServer({ scriptFor: () => undefined, failStatus: 401 });
+    home = createAgentHome();
+    repo = createTempRepo({ 'README.md': '# Keys\n', 'alpha/.keep': '', 'beta/.keep': '', 'gamma/.keep': '' });
+    const workers = agentWorkers(model.url, home.home);
+    repo.write('team.json', JSON.stringify({ maxAttempts: 1, workers: [workers.codex, workers.claude, workers.gemini] }));
+    server = await connectToServer({ repo: repo.root });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await model?.close();
+    home?.remove();
+    repo?.remove();
+  });
+
+  it('fails each objective quickly and says how to log in or set the key', async () => {
+    const started = Date.now();
+    const runId = await startRun(server, repo.root, [
+      { id: 'cx', title: 'Codex', scopeTouch: ['alpha/'], agent: 'codex-1' },
+      { id: 'cl', title: 'Claude', scopeTouch: ['beta/'], agent: 'claude-1' },
+      { id: 'gm', title: 'Gemini', scopeTouch: ['gamma/'], agent: 'gemini-1' },
+    ]);
+    const status = await waitForRunEnd(server, runId, 120_000);
+    // Codex and Claude Code would retry a refused key for minutes on their own.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(objectiveOf(status, 'cx').error).toMatch(/^Codex \(worker "codex-1"\) has no working credentials: .*401.* Run `codex login`, or list OPENAI_API_KEY/);
+    expect(objectiveOf(status, 'cl').error).toMatch(/^Claude Code \(worker "claude-1"\) has no working credentials: .*401.* Run `claude` once and log in/);
+    expect(objectiveOf(status, 'gm').error).toMatch(/^Gemini CLI \(worker "gemini-1"\) has no working credentials: .*API key not valid.* Run `gemini` once and sign in/);
+    for (const id of ['cx', 'cl', 'gm']) expect(objectiveOf(status, id).state).toBe('failed');
     for (const pid of recordedWorkerPids(repo.root, runId)) expect(isProcessAlive(pid), `pid ${pid}`).toBe(false);
   });
 });
