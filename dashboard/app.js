@@ -157,6 +157,8 @@
     entry.files = metrics.files_modified || [];
     entry.tools = metrics.tools_used || {};
     entry.uptime = metrics.uptime_seconds || 0;
+    entry.tokens = (metrics.input_tokens || 0) + (metrics.output_tokens || 0);
+    entry.cost = metrics.cost_usd || 0;
   }
 
   function addActivity(workerId, activity) {
@@ -222,10 +224,15 @@
       card.dataset.worker = entry.id;
       const head = el('div', 'worker-head');
       head.appendChild(el('span', 'worker-name', entry.id));
+      if (entry.agent) head.appendChild(el('span', 'worker-agent', entry.agent));
       head.appendChild(el('span', 'badge status-' + entry.status, '● ' + entry.status));
       card.appendChild(head);
       const numbers = el('div', 'numbers');
-      [['Tasks', entry.done], ['Failed', entry.failed], ['Files', entry.files.length], ['Uptime', formatUptime(entry.uptime)]].forEach((pair) => {
+      const cells = [['Tasks', entry.done], ['Failed', entry.failed], ['Files', entry.files.length], ['Uptime', formatUptime(entry.uptime)]];
+      // Agents that report token use show it; the built-in worker has none.
+      if (entry.tokens) cells.push(['Tokens', formatCount(entry.tokens)]);
+      if (entry.cost) cells.push(['Cost', '$' + entry.cost.toFixed(entry.cost < 1 ? 4 : 2)]);
+      cells.forEach((pair) => {
         const cell = el('span', null, pair[0] + ': ');
         const value = el('b', null, pair[1]);
         value.dataset.metric = pair[0].toLowerCase();
@@ -272,6 +279,10 @@
       item.addEventListener('click', () => selectRun(run.run_id));
       list.appendChild(item);
     });
+  }
+
+  function formatCount(count) {
+    return count >= 1e6 ? (count / 1e6).toFixed(1) + 'M' : count >= 1e3 ? (count / 1e3).toFixed(1) + 'k' : String(count);
   }
 
   function formatUptime(seconds) {
