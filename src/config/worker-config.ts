@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors/config-error.js';
 
@@ -41,12 +41,28 @@ export interface WorkerConfig {
 /** Variables every worker gets from the orchestrator's environment, on top of its own `env`. */
 export const environmentAllowlist = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'TZ', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SYSTEMROOT'];
 
+const tlsVariables = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']);
+
 const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const bundledWorkerPath = fileURLToPath(new URL('../../dist/builtin-worker.mjs', import.meta.url));
+const snapshotPath = fileURLToPath(new URL('../../dist/builtin-worker.blob', import.meta.url));
 
-/** The bundled worker starts faster; `ap-orchestrator worker` is the same server, unbundled. */
+/**
+ * How to start the built-in worker, fastest first: from its startup snapshot when this very
+ * Node.js built it, else from the bundle, else as `ap-orchestrator worker`.
+ */
 function builtinWorkerArgs(): string[] {
+  if (snapshotFits()) return ['--snapshot-blob', snapshotPath, '--'];
   return existsSync(bundledWorkerPath) ? [bundledWorkerPath] : [cliPath, 'worker'];
+}
+
+function snapshotFits(): boolean {
+  try {
+    const built = JSON.parse(readFileSync(`${snapshotPath}.json`, 'utf8')) as { node?: string; arch?: string; platform?: string };
+    return built.node === process.version && built.arch === process.arch && built.platform === process.platform && existsSync(snapshotPath);
+  } catch {
+    return false;
+  }
 }
 
 const builtinTool: McpToolMapping = {
@@ -88,9 +104,12 @@ export function expandVariables(value: string, environment: NodeJS.ProcessEnv, f
 }
 
 /** The environment a worker process starts with: the allowlist, then its own listed entries. */
-export function workerEnvironment(worker: Pick<WorkerConfig, 'env'>, environment: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function workerEnvironment(worker: Pick<WorkerConfig, 'env' | 'agent'>, environment: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const result: Record<string, string> = {};
   for (const name of environmentAllowlist) {
+    // The built-in worker makes no TLS connections, and Node.js parses an extra CA bundle at
+    // every start (~50 ms of CPU each, measured): a run starts many built-in workers at once.
+    if (worker.agent === 'builtin' && tlsVariables.has(name)) continue;
     const value = environment[name];
     if (value !== undefined) result[name] = value;
   }

@@ -59,7 +59,9 @@ export class CommandRunner {
   }
 
   private start(): Helper {
-    const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Without NODE_EXTRA_CA_CERTS, which Node.js parses at every start; the helper makes no TLS connections.
+    const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
+    const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const helper: Helper = { child, pending: new Map() };
     child.stdin.on('error', () => {});
     child.stderr.resume();

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { PlannedObjectiveRecord } from '../core/plan/coordination-plan.js';
 import { renderWorkerPrompt } from '../core/prompts/worker-prompt.js';
 import { checkChanges, describeViolation } from '../core/scope/check-changes.js';
@@ -8,6 +7,7 @@ import { parseWorkerReply } from '../core/worker-reply/worker-reply.js';
 import type { DispatchResult } from './objective-dispatcher.js';
 import type { TreeChange } from './repo-git.js';
 import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
+import type { Lane } from './worktree-lanes.js';
 
 export interface ObjectiveOutcome {
   state: ObjectiveState;
@@ -16,25 +16,26 @@ export interface ObjectiveOutcome {
 }
 
 /**
- * Runs one objective to an outcome: picks a worker, works in the objective's own worktree,
- * commits what the worker did, and checks every changed file against the scopes. Crashes,
- * timeouts and failures are retried on another worker up to the attempt limit; a scope
- * violation or a scope request is final.
+ * Runs one objective to an outcome: picks a worker, readies a worktree on the objective's branch
+ * at the wave base, commits what the worker did, and checks every changed file against the
+ * scopes. Crashes, timeouts and failures are retried on another worker up to the attempt limit,
+ * in the same worktree started afresh; a scope violation or a scope request is final.
  */
-export async function executeObjective(
-  context: RunContext,
-  objective: PlannedObjectiveRecord,
-  waveBase: string | null,
-  prepared: Promise<boolean> | undefined,
-  onStarted: () => void = () => {},
-): Promise<ObjectiveOutcome> {
+export async function executeObjective(context: RunContext, objective: PlannedObjectiveRecord, waveBase: string | null): Promise<ObjectiveOutcome> {
+  const held: { lane?: Lane } = {};
+  try {
+    return await attempts(context, objective, waveBase, held);
+  } finally {
+    if (held.lane) context.lanes?.give(held.lane);
+  }
+}
+
+async function attempts(context: RunContext, objective: PlannedObjectiveRecord, waveBase: string | null, held: { lane?: Lane }): Promise<ObjectiveOutcome> {
   const { store, runId } = context;
-  const worktree = context.mode === 'worktree' ? join(context.worktreeRoot, objective.id) : context.repo;
-  const branch = context.mode === 'worktree' ? objectiveBranch(runId, objective.id) : null;
+  const branch = context.lanes ? objectiveBranch(runId, objective.id) : null;
   const avoid = new Set<string>();
   const maxAttempts = context.config.maxAttempts;
-  let attempt = store.runs.objectives(runId).find((row) => row.objectiveId === objective.id)?.attempts ?? 0;
-  let worktreeReady = false;
+  let attempt = store.runs.objective(runId, objective.id)?.attempts ?? 0;
   const contracts = context.plan.contracts
     .filter((contract) => contract.providers.includes(objective.id) || contract.consumers.includes(objective.id))
     .map((contract) => contract.description);
@@ -43,56 +44,58 @@ export async function executeObjective(
   for (;;) {
     if (context.signal.aborted) return finish(context, objective, 'cancelled', { error: 'The run was cancelled.' });
     attempt += 1;
-    if (context.mode === 'worktree' && waveBase) {
-      // A prepared worktree is moved to the wave base; a retry starts again from a clean base.
-      if (!worktreeReady && (await prepared?.catch(() => false))) worktreeReady = true;
-      if (worktreeReady) await context.git!.resetWorktree(worktree, waveBase);
-      else await context.git!.addWorktree(worktree, branch!, waveBase);
-      worktreeReady = true;
-    }
-    store.runs.updateObjective(runId, objective.id, { state: 'running', attempts: attempt, branch, worktree, error: null, startedAt: now() });
-
     let chosenWorker = '';
+    let unprepared: unknown;
     const result = await context.dispatcher
       .dispatch(
         {
           agent: objective.agent,
           capability: objective.edits.length > 0 ? 'scripted' : 'code',
           avoid,
-          onWorkerChosen: (workerId) => {
+          assign: async (workerId) => {
             chosenWorker = workerId;
-            store.runs.updateObjective(runId, objective.id, { workerId });
+            let cwd = context.repo;
+            if (context.lanes && waveBase) {
+              // The worktree is readied once a worker is free: a run holds no more of them than it has workers.
+              try {
+                if (held.lane) await context.lanes.reset(held.lane, branch!, waveBase);
+                else held.lane = await context.lanes.take(branch!, waveBase);
+              } catch (error) {
+                unprepared = error;
+                throw error;
+              }
+              held.lane.dirty = true;
+              cwd = held.lane.path;
+            }
+            store.runs.updateObjective(runId, objective.id, { state: 'running', attempts: attempt, branch, worktree: cwd, workerId, error: null, startedAt: now() });
             store.runs.startAttempt(runId, objective.id, attempt, workerId, now());
             context.metrics.started(workerId, objective.id);
-            emit(context, 'objective_started', { objective_id: objective.id, title: objective.title, wave: objective.wave, worker_id: workerId, attempt, branch, worktree });
-            onStarted();
-          },
-          assignment: {
-            runId,
-            objectiveId: objective.id,
-            attempt,
-            title: objective.title,
-            prompt,
-            cwd: worktree,
-            edits: objective.edits,
-            sessions: attempt > 1 ? earlierSessions(context, objective.id) : undefined,
-            signal: context.signal,
-            onActivity: (activity: Activity) => {
-              if (context.loggedWorkers.has(chosenWorker)) return;
-              context.metrics.activity(chosenWorker, activity);
-              emit(context, 'worker_activity', activityPayload(chosenWorker, objective.id, activity));
-            },
+            emit(context, 'objective_started', { objective_id: objective.id, title: objective.title, wave: objective.wave, worker_id: workerId, attempt, branch, worktree: cwd });
+            return {
+              runId,
+              objectiveId: objective.id,
+              attempt,
+              title: objective.title,
+              prompt,
+              cwd,
+              edits: objective.edits,
+              sessions: attempt > 1 ? earlierSessions(context, objective.id) : undefined,
+              signal: context.signal,
+              onActivity: (activity: Activity) => {
+                if (context.loggedWorkers.has(workerId)) return;
+                context.metrics.activity(workerId, activity);
+                emit(context, 'worker_activity', activityPayload(workerId, objective.id, activity));
+              },
+            };
           },
         },
         context.signal,
       )
-      .catch((error: unknown): DispatchResult => ({
-        outcome: context.signal.aborted ? 'cancelled' : 'failed',
-        error: (error as Error).message,
-        workerId: chosenWorker,
-        replyText: '',
-        reply: parseWorkerReply(''),
-      }));
+      .catch((error: unknown): DispatchResult => {
+        // A worktree git could not ready is the orchestrator's failure, not the worker's: no retry.
+        if (unprepared) throw unprepared;
+        return { outcome: context.signal.aborted ? 'cancelled' : 'failed', error: (error as Error).message, workerId: chosenWorker, replyText: '', reply: parseWorkerReply('') };
+      });
 
     if (chosenWorker) {
       store.runs.finishAttempt(runId, objective.id, attempt, {
@@ -122,11 +125,13 @@ export async function executeObjective(
       return finish(context, objective, 'failed', { error: attempt > 1 ? `${message} (after ${attempt} attempts)` : message, worker: chosenWorker, reply });
     }
 
-    if (context.mode === 'shared-tree') {
+    const lane = held.lane;
+    if (!lane) {
       // Shared-tree changes are attributed after the wave, from snapshots.
       return finish(context, objective, 'succeeded', { worker: chosenWorker, reply });
     }
-    const { head, changes } = await context.git!.commitAll(worktree, waveBase!, `ap(${objective.id}): ${objective.title}`);
+    const { head, changes } = await context.git!.commitAll(lane, waveBase!, `ap(${objective.id}): ${objective.title}`);
+    lane.dirty = false;
     const files = changes.map((change) => change.path);
     const violations = checkChanges(files, objective.scopeTouch, objective.effectiveForbid);
     store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations });

@@ -15,16 +15,6 @@ import { changedPaths, takeSnapshot } from './shared-tree-snapshot.js';
  * it stopped). Every state change is written to SQLite before the engine acts on it.
  */
 export async function executeWaves(context: RunContext): Promise<void> {
-  const preparations = new Map<string, Promise<boolean>>();
-  try {
-    await runWaves(context, preparations);
-  } finally {
-    // Worktrees still being prepared must be done before anything cleans up after the run.
-    await Promise.allSettled(preparations.values());
-  }
-}
-
-async function runWaves(context: RunContext, preparations: Map<string, Promise<boolean>>): Promise<void> {
   const { store, runId, plan } = context;
   const byId = new Map(plan.objectives.map((objective) => [objective.id, objective]));
   const waves = store.runs.waves(runId);
@@ -33,11 +23,11 @@ async function runWaves(context: RunContext, preparations: Map<string, Promise<b
   const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
   const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
   void context.dispatcher.warm?.(firstSize);
+  let integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
 
   for (const wave of waves) {
     if (wave.status === 'done' || wave.status === 'rolled_back') continue;
     if (context.signal.aborted) return;
-    const integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
     const waveBase = wave.status === 'pending' || !wave.baseCommit ? integrationHead : wave.baseCommit;
     store.runs.updateWave(runId, wave.wave, { status: 'running', baseCommit: waveBase, startedAt: wave.startedAt ?? now() });
     store.runs.update(runId, { currentWave: wave.wave, phase: 'execute' });
@@ -55,15 +45,6 @@ async function runWaves(context: RunContext, preparations: Map<string, Promise<b
       }
       return true;
     });
-    // Once this wave's objectives are under way, the next wave's worktrees are made ready in the
-    // background, instead of competing with this wave's start.
-    let waiting = runnable.length;
-    const prepareNext = () => prepareNextWave(context, wave.wave + 1, waveBase, preparations);
-    const startedOne = () => {
-      waiting -= 1;
-      if (waiting === 0) prepareNext();
-    };
-    if (waiting === 0) prepareNext();
 
     const before = context.mode === 'shared-tree' ? await takeSnapshot(context.repo) : undefined;
     const outcomes = await Promise.all(
@@ -72,14 +53,12 @@ async function runWaves(context: RunContext, preparations: Map<string, Promise<b
         if (row.state === 'succeeded' && row.commitSha && context.mode === 'worktree') {
           // Finished before an interruption: its commit is on its branch, checked; only the merge is left.
           const changes = await context.git!.changes(waveBase!, row.commitSha);
-          startedOne();
           return [objective, { state: 'succeeded', head: row.commitSha, changes }];
         }
         try {
-          return [objective, await executeObjective(context, objective, waveBase, preparations.get(objective.id), once(startedOne))];
+          return [objective, await executeObjective(context, objective, waveBase)];
         } catch (error) {
           // A git failure in one objective's worktree fails that objective, not the run.
-          startedOne();
           const message = `The orchestrator could not prepare or record this objective: ${(error as Error).message}`;
           context.log.warn(`objective ${objective.id}: ${message}`);
           store.runs.updateObjective(runId, objective.id, { state: 'failed', error: message, finishedAt: now() });
@@ -108,12 +87,12 @@ async function runWaves(context: RunContext, preparations: Map<string, Promise<b
         `ap: merge wave ${wave.wave} (${succeeded.map(([objective]) => objective.id).join(', ')})`,
       );
     }
-    await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged);
+    if (await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged)) integrationHead = merged;
   }
 }
 
 /** Runs the verify gate on the merged wave; advances the integration branch only when it passes. */
-async function verifyWave(context: RunContext, waveNumber: number, succeeded: PlannedObjectiveRecord[], waveBase: string | null, merged: string | null): Promise<void> {
+async function verifyWave(context: RunContext, waveNumber: number, succeeded: PlannedObjectiveRecord[], waveBase: string | null, merged: string | null): Promise<boolean> {
   const { store, runId } = context;
   const verify = context.config.verify;
   let result = null;
@@ -127,7 +106,7 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
       started: (pid) => store.runs.recordProcess(pid, runId, 'verify', '/bin/sh', now(), processStartTime(pid)),
       exited: (pid) => store.runs.endProcess(pid, now()),
     });
-    if (context.signal.aborted) return;
+    if (context.signal.aborted) return false;
   }
   if (result && !result.passed) {
     const why = `Verify failed after wave ${waveNumber} (\`${result.command}\` ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`})`;
@@ -138,7 +117,7 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
       blockDependants(context, objective.id);
     }
     emit(context, 'worker_error', { worker_id: null, error: `${why}. Output:\n${result.outputTail.slice(-1500)}`, timestamp: now() });
-    return;
+    return false;
   }
   // The integration branch moves only now: a crash before this line leaves it at the wave base.
   if (context.integrationBranch && merged && merged !== waveBase) await context.git!.setRef(context.integrationBranch, merged);
@@ -149,32 +128,17 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
     store.runs.updateObjective(runId, objective.id, { state: 'merged' });
     emit(context, 'objective_finished', { objective_id: objective.id, wave: waveNumber, state: 'merged', files: filesOf.get(objective.id) ?? [], error: null });
   }
+  return true;
 }
 
 async function integrationWorktree(context: RunContext, commit: string): Promise<string> {
-  const path = join(context.worktreeRoot, '_integration');
-  if (existsSync(join(path, '.git'))) await context.git!.resetWorktree(path, commit);
-  else await context.git!.addWorktree(path, objectiveBranch(context.runId, '_verify'), commit);
+  context.verifyWorktree ??= await context.git!.createWorktree(join(context.worktreeRoot, '_integration'), commit);
+  const worktree = context.verifyWorktree;
+  await context.git!.switchWorktree(worktree, objectiveBranch(context.runId, '_verify'), commit, true);
   // Dependencies are not in git; verify commands such as `npm test` expect them where they usually are.
   const modules = join(context.repo, 'node_modules');
-  if (existsSync(modules) && !existsSync(join(path, 'node_modules'))) symlinkSync(modules, join(path, 'node_modules'), 'dir');
-  return path;
-}
-
-function prepareNextWave(context: RunContext, nextWave: number, base: string | null, preparations: Map<string, Promise<boolean>>): void {
-  if (context.mode !== 'worktree' || !base) return;
-  const next = context.plan.waves.find((wave) => wave.wave === nextWave);
-  if (!next) return;
-  for (const id of next.objectives) {
-    const preparation = context.git!.addWorktree(join(context.worktreeRoot, id), objectiveBranch(context.runId, id), base).then(
-      () => true,
-      (error: unknown) => {
-        context.log.debug(`preparing the worktree of ${id} failed; it is made when needed`, error);
-        return false;
-      },
-    );
-    preparations.set(id, preparation);
-  }
+  if (existsSync(modules)) symlinkSync(modules, join(worktree.path, 'node_modules'), 'dir');
+  return worktree.path;
 }
 
 function block(context: RunContext, objective: PlannedObjectiveRecord, reason: string): void {
@@ -216,15 +180,4 @@ async function attributeSharedTreeChanges(context: RunContext, before: Map<strin
     context.store.runs.updateObjective(context.runId, objective.id, { violations });
   }
   for (const violation of violations) emit(context, 'scope_violation', { objective_id: null, file: violation.file, reason: violation.reason, shared_tree: true });
-}
-
-
-/** A retry starts an objective again; the next wave is prepared once, after each started once. */
-function once(callback: () => void): () => void {
-  let called = false;
-  return () => {
-    if (called) return;
-    called = true;
-    callback();
-  };
 }

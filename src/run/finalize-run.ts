@@ -7,6 +7,7 @@ import { writeRepoDocument } from '../store/repo-documents.js';
 import type { RunStatus } from '../store/run-records.js';
 import { git } from './git-command.js';
 import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
+import type { Lane } from './worktree-lanes.js';
 
 /** The report's facts, read back from SQLite: what happened, not what was planned. */
 export function runFacts(context: Pick<RunContext, 'store' | 'runId' | 'plan'>, status: RunStatus, headCommit: string | null): RunFacts {
@@ -83,8 +84,14 @@ export async function finalizeRun(context: RunContext, forcedStatus: RunStatus |
 
 /** Auto-documentation goes on the integration branch (or into the shared tree), never onto the user's branch. */
 async function writeSessionDocs(context: RunContext, report: AccomplishmentReport): Promise<string | null> {
-  const folder = context.mode === 'worktree' ? join(context.worktreeRoot, '_docs') : context.repo;
-  if (context.mode === 'worktree') await context.git!.addWorktree(folder, objectiveBranch(context.runId, '_docs'), (await context.git!.refCommit(context.integrationBranch!))!);
+  let lane: Lane | undefined;
+  let base: string | null = null;
+  if (context.lanes) {
+    base = await context.git!.refCommit(context.integrationBranch!);
+    if (!base) throw new Error(`the integration branch ${context.integrationBranch} is gone`);
+    lane = await context.lanes.take(objectiveBranch(context.runId, '_docs'), base);
+  }
+  const folder = lane?.path ?? context.repo;
   const read = (name: string) => (existsSync(join(folder, name)) ? readFileSync(join(folder, name), 'utf8') : null);
   const documentation = planDocumentation(report, { readme: read('README.md'), prd: read('PRD.md') });
   writeFileSync(join(folder, 'AGENTS.md'), upsertAgentsSession(read('AGENTS.md'), documentation.agents));
@@ -94,9 +101,9 @@ async function writeSessionDocs(context: RunContext, report: AccomplishmentRepor
     if (updated.problem) context.log.warn(`${name}: ${updated.problem}`);
     else if (updated.changed) writeFileSync(join(folder, name), updated.content);
   }
-  if (context.mode !== 'worktree') return null;
-  const base = (await context.git!.refCommit(context.integrationBranch!))!;
-  const { head, changes } = await context.git!.commitAll(folder, base, `docs: record ap-orchestrator session ${context.runId}`);
+  if (!lane || !base) return null;
+  const { head, changes } = await context.git!.commitAll(lane, base, `docs: record ap-orchestrator session ${context.runId}`);
+  context.lanes!.give(lane);
   if (changes.length === 0) return base;
   await context.git!.setRef(context.integrationBranch!, head);
   return head;

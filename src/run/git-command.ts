@@ -28,12 +28,38 @@ const fixedConfig = [
   '-c', 'commit.gpgsign=false',
   '-c', 'core.fsmonitor=false',
   '-c', 'advice.detachedHead=false',
+  // A run makes many small commits; git's automatic maintenance after each would cost a process
+  // every time and could start a gc in the user's repository mid-run. The user's own git does it later.
+  '-c', 'maintenance.auto=false',
+  '-c', 'gc.auto=0',
 ];
 
 const environment = gitEnvironment();
 
-export async function git(cwd: string, args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+export interface GitOptions {
+  input?: string;
+  env?: Record<string, string>;
+}
+
+export async function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<string> {
   const result = await commandRunner.run('git', [...fixedConfig, ...args], { cwd, env: options.env ? { ...environment, ...options.env } : environment, input: options.input });
   if (result.code !== 0) throw new GitError(args, result.stderr || result.message || '', result.code);
   return result.stdout;
+}
+
+/**
+ * Runs git commands one after another, stopping at the first that fails, in one request to the
+ * command runner: a wave ends many objectives at once, and each round trip waits its turn.
+ * Returns what they printed, together.
+ */
+export async function gitSteps(cwd: string, steps: readonly (readonly string[])[], options: Omit<GitOptions, 'input'> = {}): Promise<string> {
+  if (steps.length === 1) return git(cwd, steps[0]!, options);
+  const script = steps.map((args) => ['git', ...fixedConfig, ...args].map(shellQuote).join(' ')).join(' && ');
+  const result = await commandRunner.run('/bin/sh', ['-c', script], { cwd, env: options.env ? { ...environment, ...options.env } : environment });
+  if (result.code !== 0) throw new GitError([steps.map((args) => args.join(' ')).join(' && git ')], result.stderr || result.message || '', result.code);
+  return result.stdout;
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, "'\\''")}'`;
 }

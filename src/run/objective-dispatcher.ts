@@ -2,9 +2,11 @@ import type { WorkerPool, WorkerRequest } from '../workers/worker-pool.js';
 import type { Assignment, AttemptResult } from '../workers/worker-adapter.js';
 
 export interface DispatchRequest extends WorkerRequest {
-  /** Called once a worker is chosen, before it starts: the engine records the choice first. */
-  onWorkerChosen: (workerId: string, timeoutMs: number) => Promise<void> | void;
-  assignment: Omit<Assignment, 'timeoutMs'>;
+  /**
+   * Called once a worker is chosen, before it starts: the engine readies the worktree, records
+   * the choice, and hands over what the worker is to do. What it throws fails the dispatch.
+   */
+  assign: (workerId: string) => Promise<Omit<Assignment, 'timeoutMs'>>;
 }
 
 export interface DispatchResult extends AttemptResult {
@@ -34,9 +36,8 @@ export class LocalDispatcher implements ObjectiveDispatcher {
   async dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchResult> {
     const lease = await this.pool.acquire(request, signal);
     try {
-      const timeoutMs = lease.worker.config.timeoutSeconds * 1000;
-      await request.onWorkerChosen(lease.worker.config.id, timeoutMs);
-      const result = await lease.worker.run({ ...request.assignment, timeoutMs });
+      const assignment = await request.assign(lease.worker.config.id);
+      const result = await lease.worker.run({ ...assignment, timeoutMs: lease.worker.config.timeoutSeconds * 1000 });
       return { ...result, workerId: lease.worker.config.id };
     } finally {
       lease.release();

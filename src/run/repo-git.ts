@@ -1,8 +1,21 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { git, GitError } from './git-command.js';
+import { join, resolve } from 'node:path';
+import { git, GitError, gitSteps } from './git-command.js';
+
+/**
+ * A worktree of the run's. Git is pointed at its git folder explicitly: a worker that deletes or
+ * rewrites the `.git` file in it must not make our commands land in the user's own checkout.
+ */
+export interface Worktree {
+  path: string;
+  gitDir: string;
+}
+
+function worktreeEnvironment(worktree: Worktree): Record<string, string> {
+  return { GIT_DIR: worktree.gitDir, GIT_WORK_TREE: worktree.path };
+}
 
 /** One changed path between two commits, as `git diff-tree -r` reports it. */
 export interface TreeChange {
@@ -61,21 +74,22 @@ export class RepoGit {
   }
 
   /**
-   * Creates (or, on resume, recreates) a worktree on `branch` at `commit`; `-f` takes over a
-   * registration whose folder is gone. Registering is serialized (`git worktree add` reads the
-   * other registrations and fails on one that is half made); the checkout runs in parallel.
+   * Makes a worktree at `path`, detached at `commit` and not yet checked out (`switchWorktree`
+   * does that); a folder left by an interrupted run is unregistered and removed first. Registering
+   * is serialized: `git worktree add` reads the other registrations and fails on one half made.
    */
-  async addWorktree(path: string, branch: string, commit: string): Promise<void> {
-    // A worktree left by an interrupted run still holds its branch: unregister it properly.
+  async createWorktree(path: string, commit: string): Promise<Worktree> {
     if (existsSync(path)) await git(this.root, ['worktree', 'remove', '--force', '--force', path]).catch(() => undefined);
     await rm(path, { recursive: true, force: true });
-    const registered = this.registration.then(() => git(this.root, ['worktree', 'add', '-q', '--no-checkout', '-f', '-B', branch, path, commit]));
+    const registered = this.registration.then(() => git(this.root, ['worktree', 'add', '-q', '--no-checkout', '--detach', '-f', path, commit]));
     this.registration = registered.then(
       () => undefined,
       () => undefined,
     );
     await registered;
-    await git(path, ['reset', '-q', '--hard', commit]);
+    const link = /^gitdir: (.+)$/m.exec(await readFile(join(path, '.git'), 'utf8'))?.[1];
+    if (!link) throw new GitError(['worktree', 'add', path], `${path}/.git does not name the worktree's git folder`, null);
+    return { path, gitDir: resolve(path, link.trim()) };
   }
 
   private registration: Promise<unknown> = Promise.resolve();
@@ -85,20 +99,33 @@ export class RepoGit {
     await git(this.root, ['worktree', 'prune']);
   }
 
-  /** Moves a prepared worktree (and its branch) to a new base and removes anything else in it. */
-  async resetWorktree(path: string, commit: string): Promise<void> {
-    await git(path, ['reset', '-q', '--hard', commit]);
-    await git(path, ['clean', '-q', '-fdx']);
+  /**
+   * Puts a worktree on `branch`, (re)made at `commit`, with exactly that commit's files: only the
+   * files that differ are written. `clean` also removes untracked and ignored files, which a
+   * worker that did not finish may have left.
+   */
+  async switchWorktree(worktree: Worktree, branch: string, commit: string, clean: boolean): Promise<void> {
+    const steps = [['checkout', '-q', '-f', '--ignore-other-worktrees', '-B', branch, commit]];
+    if (clean) steps.push(['clean', '-q', '-ffdx']);
+    await gitSteps(worktree.path, steps, { env: worktreeEnvironment(worktree) });
   }
 
   /**
-   * Commits everything in the worktree (new, changed, deleted files) and returns the new head with
-   * its changes from `base`: three git processes, since a wave finishes many objectives at once.
+   * Commits everything in the worktree (new, changed, deleted files), leaves it clean for the next
+   * objective, and returns the new head with its changes from `base`: one request, since a wave
+   * finishes many objectives at once.
    */
-  async commitAll(path: string, base: string, message: string): Promise<{ head: string; changes: TreeChange[] }> {
-    await git(path, ['add', '-A']);
-    await git(path, ['commit', '-q', '--no-verify', '--allow-empty', '-m', message]);
-    const output = await git(path, ['log', '-1', '--no-renames', '--no-abbrev', '--raw', '-z', '--format=%H %P%x00', 'HEAD']);
+  async commitAll(worktree: Worktree, base: string, message: string): Promise<{ head: string; changes: TreeChange[] }> {
+    const output = await gitSteps(
+      worktree.path,
+      [
+        ['add', '-A'],
+        ['commit', '-q', '--no-verify', '--allow-empty', '-m', message],
+        ['log', '-1', '--no-renames', '--no-abbrev', '--raw', '-z', '--format=%H %P%x00', 'HEAD'],
+        ['clean', '-q', '-ffdx'],
+      ],
+      { env: worktreeEnvironment(worktree) },
+    );
     const [header = '', ...rest] = output.split('\0');
     const [head = '', ...parents] = header.trim().split(' ');
     // One commit on top of the base (the usual case): its raw diff is the answer. A worker that

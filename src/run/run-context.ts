@@ -2,11 +2,12 @@ import type { OrchestratorConfig } from '../config/load-config.js';
 import type { CoordinationPlan } from '../core/plan/coordination-plan.js';
 import type { EventBus, RunEventType } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
-import type { RunMode, RunObjectiveRow } from '../store/run-records.js';
+import type { RunMode } from '../store/run-records.js';
 import type { Store } from '../store/store.js';
 import type { ObjectiveDispatcher } from './objective-dispatcher.js';
-import type { RepoGit } from './repo-git.js';
+import type { RepoGit, Worktree } from './repo-git.js';
 import type { WorkerMetrics } from './worker-metrics.js';
+import type { WorktreeLanes } from './worktree-lanes.js';
 
 /** Everything one run's execution works with. */
 export interface RunContext {
@@ -24,6 +25,10 @@ export interface RunContext {
   git: RepoGit | undefined;
   /** `<stateDir>/worktrees/<runId>` */
   worktreeRoot: string;
+  /** The worktrees objectives borrow; none in shared-tree mode. */
+  lanes: WorktreeLanes | undefined;
+  /** Where verify runs, on the merged wave; made at the first verify. */
+  verifyWorktree?: Worktree;
   integrationBranch: string | null;
   /** Workers whose activity comes from their log files; their MCP progress only keeps calls alive. */
   loggedWorkers: ReadonlySet<string>;
@@ -31,10 +36,6 @@ export interface RunContext {
 
 export function emit(context: RunContext, type: RunEventType, payload: Record<string, unknown>): void {
   context.bus.emit(context.runId, type, { run_id: context.runId, ...payload });
-}
-
-export function objectiveRow(context: RunContext, objectiveId: string): RunObjectiveRow {
-  return context.store.runs.objectives(context.runId).find((row) => row.objectiveId === objectiveId)!;
 }
 
 export function now(): string {

@@ -22,6 +22,7 @@ import { isAlive, killOrphanedWorkers, processStartTime } from './process-janito
 import { RepoGit } from './repo-git.js';
 import { emit, now, type RunContext } from './run-context.js';
 import { WorkerMetrics } from './worker-metrics.js';
+import { WorktreeLanes } from './worktree-lanes.js';
 
 export interface StartRunOptions {
   planId: string;
@@ -189,6 +190,7 @@ export class RunManager {
     };
     const pool = WorkerPool.withDefaultAdapters(config.workers, observer, this.log, config.stateDir, this.adapters);
     const dispatcher: ObjectiveDispatcher = new LocalDispatcher(pool);
+    const worktreeRoot = join(config.stateDir, 'worktrees', run.id);
     const context: RunContext = {
       runId: run.id,
       repo: found.repo,
@@ -202,7 +204,8 @@ export class RunManager {
       metrics: new WorkerMetrics(pool.workers, (payload) => found.bus.emit(run.id, 'worker_metrics', { run_id: run.id, ...payload })),
       signal: controller.signal,
       git,
-      worktreeRoot: join(config.stateDir, 'worktrees', run.id),
+      worktreeRoot,
+      lanes: git ? new WorktreeLanes(git, worktreeRoot) : undefined,
       integrationBranch: run.integrationBranch,
       loggedWorkers: new Set(config.workers.filter((worker) => worker.enabled && worker.logPaths.length > 0).map((worker) => worker.id)),
     };

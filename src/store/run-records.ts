@@ -235,6 +235,11 @@ export class RunRecords {
     return this.database.prepare<[string], Row>('SELECT * FROM run_objectives WHERE run_id = ? ORDER BY wave, rowid').all(runId).map(objectiveFromRow);
   }
 
+  objective(runId: string, objectiveId: string): RunObjectiveRow | undefined {
+    const row = this.database.prepare<[string, string], Row>('SELECT * FROM run_objectives WHERE run_id = ? AND objective_id = ?').get(runId, objectiveId);
+    return row ? objectiveFromRow(row) : undefined;
+  }
+
   updateObjective(runId: string, objectiveId: string, fields: Partial<RunObjectiveRow>): void {
     const { sql, values } = assignments(fields as Record<string, unknown>, objectiveColumns);
     if (sql) this.database.prepare(`UPDATE run_objectives SET ${sql} WHERE run_id = ? AND objective_id = ?`).run(...values, runId, objectiveId);

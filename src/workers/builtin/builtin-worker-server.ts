@@ -11,7 +11,7 @@ import { applyStep, describeStep, type ScriptOutcome } from './scripted-edits.js
 
 export const builtinToolName = 'run_objective';
 
-const runObjectiveInput = z.object({
+export const runObjectiveInput = z.object({
   prompt: z.string().describe('The AP worker prompt (read for the title; the work itself is scripted).'),
   cwd: z.string().describe('Absolute path of the worktree to work in.'),
   objectiveId: z.string().optional().describe('Objective id, for the log.'),
