@@ -26,7 +26,7 @@ const workers = 20;
 const objectiveMs = 1000;
 
 const timings = new Map<string, number[]>();
-for (const method of ['createWorktree', 'switchWorktree', 'commitAll', 'changes', 'mergeWave', 'setRef'] as const) {
+for (const method of ['createWorktrees', 'switchWorktree', 'commitWorktree', 'commitAll', 'changes', 'mergeWave', 'setRef'] as const) {
   const original = RepoGit.prototype[method] as (...args: unknown[]) => Promise<unknown>;
   (RepoGit.prototype as unknown as Record<string, unknown>)[method] = async function (this: RepoGitType, ...args: unknown[]) {
     const start = performance.now();
@@ -103,14 +103,14 @@ const result = {
   idealMs,
   ratio: Math.round((wallMs / idealMs) * 1000) / 1000,
   overheadPerObjectiveMs: {
-    worktreesMade: (timings.get('createWorktree') ?? []).length,
-    worktreeCreate: mean('createWorktree'),
+    worktreeBatches: (timings.get('createWorktrees') ?? []).length,
+    worktreeCreateBatch: mean('createWorktrees'),
     worktreeSwitch: mean('switchWorktree'),
-    commit: mean('commitAll'),
+    commit: mean('commitWorktree'),
     scopeCheckDiff: mean('changes'),
     mergeShare: Math.round((sum('mergeWave') / objectivesRun) * 10) / 10,
     mergePerWave: mean('mergeWave'),
-    total: Math.round(((sum('createWorktree') + sum('switchWorktree') + sum('commitAll') + sum('changes') + sum('mergeWave') + sum('setRef')) / objectivesRun) * 10) / 10,
+    total: Math.round(((sum('createWorktrees') + sum('switchWorktree') + sum('commitWorktree') + sum('commitAll') + sum('changes') + sum('mergeWave') + sum('setRef')) / objectivesRun) * 10) / 10,
   },
   // The kernel's high-water mark of this process (the orchestrator; workers are separate processes).
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -119,6 +119,7 @@ const result = {
 };
 await runs.shutdown();
 workspace.close();
-rmSync(repo, { recursive: true, force: true });
+if (process.env.AP_BENCH_KEEP) process.stderr.write(`kept ${repo}\n`);
+else rmSync(repo, { recursive: true, force: true });
 if (process.env.AP_BENCH_TIMELINE) process.stderr.write(`${timeline.join('\n')}\n`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -15,8 +15,12 @@ export interface CommandResult {
 
 export interface CommandOptions {
   cwd: string;
+  /** The environment; a helper is sent each environment object once and keeps it. */
   env?: NodeJS.ProcessEnv;
-  input?: string;
+  /** Variables set on top of `env` for this command only. */
+  extraEnv?: Record<string, string>;
+  /** What to write to the command's stdin; bytes go as they are. */
+  input?: string | Buffer;
 }
 
 const helperPath = fileURLToPath(new URL('../../dist/run/command-runner-child.js', import.meta.url));
@@ -24,6 +28,8 @@ const helperPath = fileURLToPath(new URL('../../dist/run/command-runner-child.js
 interface Helper {
   child: ChildProcessWithoutNullStreams;
   pending: Map<number, (result: CommandResult) => void>;
+  /** Environments this helper has been sent, by the id it knows them by. */
+  environments: WeakMap<object, number>;
 }
 
 /**
@@ -35,25 +41,38 @@ interface Helper {
 export class CommandRunner {
   private readonly helpers: Helper[] = [];
   private nextId = 1;
+  private nextEnvironment = 1;
   private turn = 0;
   private closed = false;
 
-  constructor(private readonly size = 2) {}
+  constructor(private readonly size = Number(process.env.AP_HELPERS ?? 2)) {}
 
   run(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
     const helper = this.helper();
     if (!helper) return runDirectly(command, args, options);
     const id = this.nextId++;
+    let envId: number | undefined;
+    let env: NodeJS.ProcessEnv | undefined;
+    if (options.env) {
+      envId = helper.environments.get(options.env);
+      if (envId === undefined) {
+        envId = this.nextEnvironment++;
+        helper.environments.set(options.env, envId);
+        env = options.env;
+      }
+    }
     return new Promise((resolve) => {
       helper.pending.set(id, resolve);
       if (helper.pending.size === 1) setReferenced(helper, true);
-      helper.child.stdin.write(`${JSON.stringify({ id, command, args, cwd: options.cwd, env: options.env, input: options.input })}\n`);
+      const input = typeof options.input === 'string' ? { input: options.input } : options.input ? { inputBase64: options.input.toString('base64') } : {};
+      helper.child.stdin.write(`${JSON.stringify({ id, command, args, cwd: options.cwd, envId, env, extraEnv: options.extraEnv, ...input })}\n`);
     });
   }
 
   private helper(): Helper | undefined {
     if (this.closed || !existsSync(helperPath)) return undefined;
-    if (this.helpers.length < this.size) this.helpers.push(this.start());
+    // All helpers start together: each takes tens of milliseconds to boot.
+    while (this.helpers.length < this.size) this.helpers.push(this.start());
     const helper = this.helpers[this.turn++ % this.helpers.length]!;
     return helper;
   }
@@ -62,7 +81,7 @@ export class CommandRunner {
     // Without NODE_EXTRA_CA_CERTS, which Node.js parses at every start; the helper makes no TLS connections.
     const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
     const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'pipe'], env });
-    const helper: Helper = { child, pending: new Map() };
+    const helper: Helper = { child, pending: new Map(), environments: new WeakMap() };
     child.stdin.on('error', () => {});
     child.stderr.resume();
     // An idle helper must not keep the orchestrator alive; a busy one must.
@@ -100,7 +119,8 @@ function setReferenced(helper: Helper, referenced: boolean): void {
 
 function runDirectly(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = execFile(command, [...args], { cwd: options.cwd, env: options.env, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    const env = options.extraEnv ? { ...(options.env ?? process.env), ...options.extraEnv } : options.env;
+    const child = execFile(command, [...args], { cwd: options.cwd, env, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, message: error && typeof error.code !== 'number' ? error.message : undefined });
     });
     child.stdin?.on('error', () => {});

@@ -64,7 +64,7 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
                 unprepared = error;
                 throw error;
               }
-              held.lane.dirty = true;
+              held.lane.leftovers = 'unknown';
               cwd = held.lane.path;
             }
             store.runs.updateObjective(runId, objective.id, { state: 'running', attempts: attempt, branch, worktree: cwd, workerId, error: null, startedAt: now() });
@@ -130,8 +130,10 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
       // Shared-tree changes are attributed after the wave, from snapshots.
       return finish(context, objective, 'succeeded', { worker: chosenWorker, reply });
     }
-    const { head, changes } = await context.git!.commitAll(lane, waveBase!, `ap(${objective.id}): ${objective.title}`);
-    lane.dirty = false;
+    const message = `ap(${objective.id}): ${objective.title}`;
+    const committed = await context.git!.commitWorktree(lane, branch!, waveBase!, message);
+    const { head, changes } = committed ?? (await context.git!.commitAll(lane, waveBase!, message));
+    lane.leftovers = committed?.leftovers ?? [];
     const files = changes.map((change) => change.path);
     const violations = checkChanges(files, objective.scopeTouch, objective.effectiveForbid);
     store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations });

@@ -19,11 +19,14 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const byId = new Map(plan.objectives.map((objective) => [objective.id, objective]));
   const waves = store.runs.waves(runId);
   if (context.git) await context.git.pruneWorktrees();
-  // Workers boot while the first wave's worktrees are made.
+  let integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
+  // The first wave's worktrees are registered (quick, one git command after the other) before
+  // the workers start; their checkouts then run while the workers boot, which takes the CPU.
   const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
   const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
+  const firstBase = firstWave?.status === 'pending' || !firstWave?.baseCommit ? integrationHead : firstWave.baseCommit;
+  if (context.lanes && firstBase) await context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase);
   void context.dispatcher.warm?.(firstSize);
-  let integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
 
   for (const wave of waves) {
     if (wave.status === 'done' || wave.status === 'rolled_back') continue;
@@ -81,6 +84,7 @@ export async function executeWaves(context: RunContext): Promise<void> {
     store.runs.update(runId, { phase: 'merge' });
     let merged = waveBase!;
     if (succeeded.length > 0) {
+      for (const [, outcome] of succeeded) context.git!.noteAttributes(outcome.changes!);
       merged = await context.git!.mergeWave(
         waveBase!,
         succeeded.map(([objective, outcome]) => ({ branch: objectiveBranch(runId, objective.id), head: outcome.head!, changes: outcome.changes as TreeChange[] })),
@@ -132,7 +136,7 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
 }
 
 async function integrationWorktree(context: RunContext, commit: string): Promise<string> {
-  context.verifyWorktree ??= await context.git!.createWorktree(join(context.worktreeRoot, '_integration'), commit);
+  context.verifyWorktree ??= (await context.git!.createWorktrees([join(context.worktreeRoot, '_integration')], commit))[0]!;
   const worktree = context.verifyWorktree;
   await context.git!.switchWorktree(worktree, objectiveBranch(context.runId, '_verify'), commit, true);
   // Dependencies are not in git; verify commands such as `npm test` expect them where they usually are.

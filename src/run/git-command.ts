@@ -37,12 +37,12 @@ const fixedConfig = [
 const environment = gitEnvironment();
 
 export interface GitOptions {
-  input?: string;
+  input?: string | Buffer;
   env?: Record<string, string>;
 }
 
 export async function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<string> {
-  const result = await commandRunner.run('git', [...fixedConfig, ...args], { cwd, env: options.env ? { ...environment, ...options.env } : environment, input: options.input });
+  const result = await commandRunner.run('git', [...fixedConfig, ...args], { cwd, env: environment, extraEnv: options.env, input: options.input });
   if (result.code !== 0) throw new GitError(args, result.stderr || result.message || '', result.code);
   return result.stdout;
 }
@@ -55,7 +55,7 @@ export async function git(cwd: string, args: readonly string[], options: GitOpti
 export async function gitSteps(cwd: string, steps: readonly (readonly string[])[], options: Omit<GitOptions, 'input'> = {}): Promise<string> {
   if (steps.length === 1) return git(cwd, steps[0]!, options);
   const script = steps.map((args) => ['git', ...fixedConfig, ...args].map(shellQuote).join(' ')).join(' && ');
-  const result = await commandRunner.run('/bin/sh', ['-c', script], { cwd, env: options.env ? { ...environment, ...options.env } : environment });
+  const result = await commandRunner.run('/bin/sh', ['-c', script], { cwd, env: environment, extraEnv: options.env });
   if (result.code !== 0) throw new GitError([steps.map((args) => args.join(' ')).join(' && git ')], result.stderr || result.message || '', result.code);
   return result.stdout;
 }

@@ -21,6 +21,8 @@ export interface ObjectiveDispatcher {
   dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchResult>;
   /** Whether any worker can take objectives with this agent hint. */
   canServe(agent: string): boolean;
+  /** How many objectives can run at once. */
+  capacity(): number;
   /** Gets ready for `objectives` objectives (e.g. starts worker processes); optional. */
   warm?(objectives: number): Promise<void>;
   stop(options?: { graceMs?: number; termMs?: number }): Promise<void>;
@@ -31,6 +33,10 @@ export class LocalDispatcher implements ObjectiveDispatcher {
 
   canServe(agent: string): boolean {
     return this.pool.eligible(agent).length > 0;
+  }
+
+  capacity(): number {
+    return this.pool.capacity();
   }
 
   async dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchResult> {

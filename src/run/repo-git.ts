@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { commandRunner } from './command-runner.js';
+import { CommitImporter } from './commit-importer.js';
 import { git, GitError, gitSteps } from './git-command.js';
+import { fastImportPath, parseWorktreeStatus, worktreeStatusArgs } from './worktree-status.js';
 
 /**
  * A worktree of the run's. Git is pointed at its git folder explicitly: a worker that deletes or
@@ -25,11 +29,23 @@ export interface TreeChange {
   sha: string;
 }
 
+/** A worker's work, committed: the commit, its changes from the base, and what is left to clean. */
+export interface WorktreeCommit {
+  head: string;
+  changes: TreeChange[];
+  /** Untracked and ignored paths the commit did not need: the next user of the worktree removes them. */
+  leftovers: string[];
+}
+
 const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /** The git operations the run engine needs, on one repository. */
 export class RepoGit {
-  constructor(readonly root: string) {}
+  private readonly importer: CommitImporter;
+
+  constructor(readonly root: string) {
+    this.importer = new CommitImporter(root);
+  }
 
   static async isRepository(folder: string): Promise<boolean> {
     try {
@@ -74,22 +90,31 @@ export class RepoGit {
   }
 
   /**
-   * Makes a worktree at `path`, detached at `commit` and not yet checked out (`switchWorktree`
-   * does that); a folder left by an interrupted run is unregistered and removed first. Registering
-   * is serialized: `git worktree add` reads the other registrations and fails on one half made.
+   * Makes worktrees at `paths`, detached at `commit` and not yet checked out (`switchWorktree`
+   * does that); a folder left by an interrupted run is unregistered and removed first.
+   * Registering is serialized, one request for all: `git worktree add` reads the other
+   * registrations and fails on one half made.
    */
-  async createWorktree(path: string, commit: string): Promise<Worktree> {
-    if (existsSync(path)) await git(this.root, ['worktree', 'remove', '--force', '--force', path]).catch(() => undefined);
-    await rm(path, { recursive: true, force: true });
-    const registered = this.registration.then(() => git(this.root, ['worktree', 'add', '-q', '--no-checkout', '--detach', '-f', path, commit]));
+  async createWorktrees(paths: readonly string[], commit: string): Promise<Worktree[]> {
+    await Promise.all(
+      paths.map(async (path) => {
+        if (existsSync(path)) await git(this.root, ['worktree', 'remove', '--force', '--force', path]).catch(() => undefined);
+        await rm(path, { recursive: true, force: true });
+      }),
+    );
+    const registered = this.registration.then(() => gitSteps(this.root, paths.map((path) => ['worktree', 'add', '-q', '--no-checkout', '--detach', '-f', path, commit])));
     this.registration = registered.then(
       () => undefined,
       () => undefined,
     );
     await registered;
-    const link = /^gitdir: (.+)$/m.exec(await readFile(join(path, '.git'), 'utf8'))?.[1];
-    if (!link) throw new GitError(['worktree', 'add', path], `${path}/.git does not name the worktree's git folder`, null);
-    return { path, gitDir: resolve(path, link.trim()) };
+    return Promise.all(
+      paths.map(async (path) => {
+        const link = /^gitdir: (.+)$/m.exec(await readFile(join(path, '.git'), 'utf8'))?.[1];
+        if (!link) throw new GitError(['worktree', 'add', path], `${path}/.git does not name the worktree's git folder`, null);
+        return { path, gitDir: resolve(path, link.trim()) };
+      }),
+    );
   }
 
   private registration: Promise<unknown> = Promise.resolve();
@@ -134,6 +159,93 @@ export class RepoGit {
     return { head, changes: await this.changes(base, head) };
   }
 
+  /**
+   * Commits what a worker left in a worktree onto `branch` (at `base`) without `git add` and
+   * `git commit`: one `git status` finds the changes, and `fast-import` writes the commit
+   * together with others that end at the same time, with the contents read here (or, where
+   * attributes or CRLF settings could make git store something else than the bytes on disk,
+   * hashed by `hash-object`). The worktree's index is left alone: the next `switchWorktree`
+   * resets it anyway. Starting a process is most of what a small git command costs on a small
+   * machine, and a wave ends many objectives at once.
+   * Returns undefined when the worktree holds something only `git add` handles (a commit the
+   * worker made itself, a conflict, a nested repository or submodule); `commitAll` does those.
+   */
+  async commitWorktree(worktree: Worktree, branch: string, base: string, message: string): Promise<WorktreeCommit | undefined> {
+    const env = worktreeEnvironment(worktree);
+    const state = parseWorktreeStatus(await git(worktree.path, worktreeStatusArgs, { env }));
+    if (!state || state.head !== base) return undefined;
+    const { format, plain } = await this.contentRules(base);
+    const leftovers = [...state.untracked, ...state.ignored];
+    const changes: TreeChange[] = [];
+    /** Contents to hand to fast-import, by path; the rest it finds by blob id. */
+    const inline = new Map<string, Buffer>();
+    const filtered: { path: string; mode: string; status: TreeChange['status']; headMode: string; headSha: string }[] = [];
+    const candidates = [
+      ...state.tracked.map((change) => ({ ...change, worktreeMode: change.worktreeMode as string | undefined })),
+      ...state.untracked.map((path) => ({ path, headMode: '000000', headSha: '', worktreeMode: undefined as string | undefined })),
+    ];
+    const asIs = plain && !candidates.some((change) => basename(change.path) === '.gitattributes');
+    for (const { path, headMode, headSha, worktreeMode } of candidates) {
+      if (worktreeMode === '000000') {
+        if (headMode !== '000000') changes.push({ path, status: 'D', mode: '000000', sha: '0'.repeat(headSha.length) });
+        continue;
+      }
+      const file = join(worktree.path, path);
+      const info = await lstat(file).catch(() => undefined);
+      if (!info || (!info.isFile() && !info.isSymbolicLink())) continue;
+      const mode = info.isSymbolicLink() ? '120000' : (worktreeMode ?? ((info.mode & 0o100) !== 0 ? '100755' : '100644'));
+      const status = headMode === '000000' ? 'A' : (headMode === '120000') !== (mode === '120000') ? 'T' : 'M';
+      if (!asIs && mode !== '120000') {
+        filtered.push({ path, mode, status, headMode, headSha });
+        continue;
+      }
+      const content = mode === '120000' ? await readlink(file, { encoding: 'buffer' }) : await readFile(file);
+      const sha = blobId(format, content);
+      // Staged and then changed back: no change after all.
+      if (sha === headSha && mode === headMode) continue;
+      inline.set(path, content);
+      changes.push({ path, status, mode, sha });
+    }
+    if (filtered.length > 0) {
+      const hashed = (await git(worktree.path, ['hash-object', '-w', '--stdin-paths'], { env, input: filtered.map((file) => `${fastImportPath(file.path)}\n`).join('') })).trim().split('\n');
+      filtered.forEach((file, index) => {
+        const sha = hashed[index]!;
+        if (sha !== file.headSha || file.mode !== file.headMode) changes.push({ path: file.path, status: file.status, mode: file.mode, sha });
+      });
+    }
+    if (changes.length === 0) return { head: base, changes, leftovers };
+    const head = await this.importer.write({ branch, base, message, changes, contents: inline });
+    return { head, changes, leftovers };
+  }
+
+  private rules: Promise<{ format: string; plain: boolean }> | undefined;
+
+  /**
+   * The object format, and whether git stores a file's bytes as they are: no attributes file
+   * anywhere (they can name filters, line-end conversion or encodings) and no `core.autocrlf`.
+   * Asked once per run; a wave that adds a `.gitattributes` turns it off (`noteAttributes`).
+   */
+  private contentRules(base: string): Promise<{ format: string; plain: boolean }> {
+    this.rules ??= (async () => {
+      const format = (await git(this.root, ['rev-parse', '--show-object-format']).catch(() => 'sha1')).trim() || 'sha1';
+      const config = await git(this.root, ['config', '--get-regexp', '^core\\.(autocrlf|attributesfile)$']).catch(() => '');
+      if (/^core\.autocrlf (true|input)$/im.test(config) || /^core\.attributesfile /im.test(config)) return { format, plain: false };
+      const common = resolve(this.root, (await git(this.root, ['rev-parse', '--git-common-dir'])).trim());
+      const userAttributes = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'attributes');
+      if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return { format, plain: false };
+      const names = await git(this.root, ['ls-tree', '-r', '-z', '--name-only', base]);
+      return { format, plain: !names.split('\0').some((name) => basename(name) === '.gitattributes') };
+    })();
+    return this.rules;
+  }
+
+  /** A merged wave added or changed a `.gitattributes`: from now on git hashes what is committed. */
+  noteAttributes(changes: readonly TreeChange[]): void {
+    if (!changes.some((change) => basename(change.path) === '.gitattributes')) return;
+    const rules = this.rules;
+    if (rules) this.rules = rules.then(({ format }) => ({ format, plain: false }));
+  }
+
   /** Files changed from `base` to `head`, renames split into delete and add. */
   async changes(base: string, head: string): Promise<TreeChange[]> {
     if (base === head) return [];
@@ -173,7 +285,9 @@ export class RepoGit {
 
   /** Removes a folder of worktrees in one go and lets git forget them. */
   async removeWorktrees(folder: string): Promise<void> {
-    await rm(folder, { recursive: true, force: true });
+    // `rm -rf` removes a tree of checkouts several times faster than Node's recursive rm.
+    const removed = await commandRunner.run('rm', ['-rf', '--', folder], { cwd: this.root });
+    if (removed.code !== 0) await rm(folder, { recursive: true, force: true });
     await git(this.root, ['worktree', 'prune']);
   }
 }
@@ -189,4 +303,9 @@ function parseRaw(output: string): TreeChange[] {
     changes.push({ path, status: meta[4]![0] as TreeChange['status'], mode: meta[1]!, sha: meta[3]! });
   }
   return changes;
+}
+
+/** The id git gives a blob with these bytes. */
+function blobId(format: string, content: Buffer): string {
+  return createHash(format === 'sha256' ? 'sha256' : 'sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }

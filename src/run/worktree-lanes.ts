@@ -1,10 +1,14 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoGit, Worktree } from './repo-git.js';
 
 /** One of the run's worktrees, lent to one objective at a time. */
 export interface Lane extends Worktree {
-  /** A worker ran here since the last clean commit: untracked or ignored files may be left. */
-  dirty: boolean;
+  /**
+   * Untracked and ignored paths the last user left, to remove before the next one; "unknown"
+   * after a worker ran without its work being committed (then `git clean` finds them).
+   */
+  leftovers: string[] | 'unknown';
 }
 
 /**
@@ -16,15 +20,32 @@ export interface Lane extends Worktree {
 export class WorktreeLanes {
   private readonly idle: Lane[] = [];
   private made = 0;
+  private preparing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly git: RepoGit,
     private readonly root: string,
   ) {}
 
+  /**
+   * Makes `count` worktrees ahead of time (a run's first wave), in one registration: objectives
+   * then start as soon as their workers are up instead of waiting for worktrees one by one.
+   * Never fails: without them, lanes are made one at a time, as objectives need them.
+   */
+  prepare(count: number, commit: string): Promise<void> {
+    const paths = Array.from({ length: Math.max(0, count - this.made) }, () => join(this.root, `lane-${++this.made}`));
+    if (paths.length === 0) return this.preparing;
+    this.preparing = this.git.createWorktrees(paths, commit).then(
+      (worktrees) => void this.idle.push(...worktrees.map((worktree) => ({ ...worktree, leftovers: [] }))),
+      () => undefined,
+    );
+    return this.preparing;
+  }
+
   /** A worktree on `branch` at `commit`, clean: an idle one moved there, or a new one. */
   async take(branch: string, commit: string): Promise<Lane> {
-    const lane = this.idle.pop() ?? { ...(await this.git.createWorktree(join(this.root, `lane-${++this.made}`), commit)), dirty: false };
+    if (this.idle.length === 0) await this.preparing;
+    const lane = this.idle.pop() ?? { ...(await this.git.createWorktrees([join(this.root, `lane-${++this.made}`)], commit))[0]!, leftovers: [] };
     // When git cannot move it, the lane is dropped: it is not lent again.
     await this.reset(lane, branch, commit);
     return lane;
@@ -32,8 +53,10 @@ export class WorktreeLanes {
 
   /** Starts the lane's branch again at `commit`, for a retry. */
   async reset(lane: Lane, branch: string, commit: string): Promise<void> {
-    await this.git.switchWorktree(lane, branch, commit, lane.dirty);
-    lane.dirty = false;
+    const { leftovers } = lane;
+    if (leftovers !== 'unknown') await Promise.all(leftovers.map((path) => rm(join(lane.path, path), { recursive: true, force: true })));
+    await this.git.switchWorktree(lane, branch, commit, leftovers === 'unknown');
+    lane.leftovers = [];
   }
 
   give(lane: Lane): void {

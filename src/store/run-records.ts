@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
 
 export const runStatuses = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
@@ -156,7 +157,16 @@ function assignments(fields: Record<string, unknown>, columns: Record<string, st
 
 /** Runs and everything that belongs to them. Each write is durable before the engine acts on it. */
 export class RunRecords {
+  /** Prepared once: a run writes its rows thousands of times. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly database: SqliteDatabase) {}
+
+  private statement<Parameters extends unknown[] = unknown[], Result = unknown>(sql: string): Statement<Parameters, Result> {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.database.prepare(sql)));
+    return statement as Statement<Parameters, Result>;
+  }
 
   create(run: Omit<RunRow, 'cancelRequested' | 'finishedAt' | 'error'>, objectives: { objectiveId: string; wave: number }[], waves: number[]): void {
     this.database.transaction(() => {
@@ -166,55 +176,55 @@ export class RunRecords {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(run.id, run.planId, run.repo, run.status, run.phase, run.mode, run.currentWave, run.baseCommit, run.baseBranch, run.integrationBranch, run.ownerPid, JSON.stringify(run.config), run.createdAt);
-      const insertObjective = this.database.prepare("INSERT INTO run_objectives (run_id, objective_id, wave, state) VALUES (?, ?, ?, 'pending')");
+      const insertObjective = this.statement("INSERT INTO run_objectives (run_id, objective_id, wave, state) VALUES (?, ?, ?, 'pending')");
       for (const objective of objectives) insertObjective.run(run.id, objective.objectiveId, objective.wave);
-      const insertWave = this.database.prepare("INSERT INTO run_waves (run_id, wave, status) VALUES (?, ?, 'pending')");
+      const insertWave = this.statement("INSERT INTO run_waves (run_id, wave, status) VALUES (?, ?, 'pending')");
       for (const wave of waves) insertWave.run(run.id, wave);
     })();
   }
 
   get(id: string): RunRow | undefined {
-    const row = this.database.prepare<[string], Row>('SELECT * FROM runs WHERE id = ?').get(id);
+    const row = this.statement<[string], Row>('SELECT * FROM runs WHERE id = ?').get(id);
     return row ? runFromRow(row) : undefined;
   }
 
   list(limit = 50): RunRow[] {
-    return this.database.prepare<[number], Row>('SELECT * FROM runs ORDER BY created_at DESC LIMIT ?').all(limit).map(runFromRow);
+    return this.statement<[number], Row>('SELECT * FROM runs ORDER BY created_at DESC LIMIT ?').all(limit).map(runFromRow);
   }
 
   running(): RunRow[] {
-    return this.database.prepare<[], Row>("SELECT * FROM runs WHERE status = 'running'").all().map(runFromRow);
+    return this.statement<[], Row>("SELECT * FROM runs WHERE status = 'running'").all().map(runFromRow);
   }
 
   update(id: string, fields: Partial<RunRow>): void {
     const { sql, values } = assignments(fields as Record<string, unknown>, runColumns);
-    if (sql) this.database.prepare(`UPDATE runs SET ${sql} WHERE id = ?`).run(...values, id);
+    if (sql) this.statement(`UPDATE runs SET ${sql} WHERE id = ?`).run(...values, id);
   }
 
   requestCancel(id: string): void {
-    this.database.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(id);
+    this.statement('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(id);
   }
 
   clearCancel(id: string): void {
-    this.database.prepare('UPDATE runs SET cancel_requested = 0 WHERE id = ?').run(id);
+    this.statement('UPDATE runs SET cancel_requested = 0 WHERE id = ?').run(id);
   }
 
   isCancelRequested(id: string): boolean {
-    return this.database.prepare<[string], { cancel_requested: number }>('SELECT cancel_requested FROM runs WHERE id = ?').get(id)?.cancel_requested === 1;
+    return this.statement<[string], { cancel_requested: number }>('SELECT cancel_requested FROM runs WHERE id = ?').get(id)?.cancel_requested === 1;
   }
 
   saveReport(id: string, report: unknown): void {
-    this.database.prepare('UPDATE runs SET report_json = ? WHERE id = ?').run(JSON.stringify(report), id);
+    this.statement('UPDATE runs SET report_json = ? WHERE id = ?').run(JSON.stringify(report), id);
   }
 
   report<T>(id: string): T | undefined {
-    const row = this.database.prepare<[string], { report_json: string | null }>('SELECT report_json FROM runs WHERE id = ?').get(id);
+    const row = this.statement<[string], { report_json: string | null }>('SELECT report_json FROM runs WHERE id = ?').get(id);
     return row?.report_json ? (JSON.parse(row.report_json) as T) : undefined;
   }
 
   waves(runId: string): WaveRow[] {
-    return this.database
-      .prepare<[string], Row>('SELECT * FROM run_waves WHERE run_id = ? ORDER BY wave')
+    return this
+      .statement<[string], Row>('SELECT * FROM run_waves WHERE run_id = ? ORDER BY wave')
       .all(runId)
       .map((row) => ({
         wave: row.wave as number,
@@ -228,40 +238,40 @@ export class RunRecords {
 
   updateWave(runId: string, wave: number, fields: Partial<WaveRow>): void {
     const { sql, values } = assignments(fields as Record<string, unknown>, waveColumns);
-    if (sql) this.database.prepare(`UPDATE run_waves SET ${sql} WHERE run_id = ? AND wave = ?`).run(...values, runId, wave);
+    if (sql) this.statement(`UPDATE run_waves SET ${sql} WHERE run_id = ? AND wave = ?`).run(...values, runId, wave);
   }
 
   objectives(runId: string): RunObjectiveRow[] {
-    return this.database.prepare<[string], Row>('SELECT * FROM run_objectives WHERE run_id = ? ORDER BY wave, rowid').all(runId).map(objectiveFromRow);
+    return this.statement<[string], Row>('SELECT * FROM run_objectives WHERE run_id = ? ORDER BY wave, rowid').all(runId).map(objectiveFromRow);
   }
 
   objective(runId: string, objectiveId: string): RunObjectiveRow | undefined {
-    const row = this.database.prepare<[string, string], Row>('SELECT * FROM run_objectives WHERE run_id = ? AND objective_id = ?').get(runId, objectiveId);
+    const row = this.statement<[string, string], Row>('SELECT * FROM run_objectives WHERE run_id = ? AND objective_id = ?').get(runId, objectiveId);
     return row ? objectiveFromRow(row) : undefined;
   }
 
   updateObjective(runId: string, objectiveId: string, fields: Partial<RunObjectiveRow>): void {
     const { sql, values } = assignments(fields as Record<string, unknown>, objectiveColumns);
-    if (sql) this.database.prepare(`UPDATE run_objectives SET ${sql} WHERE run_id = ? AND objective_id = ?`).run(...values, runId, objectiveId);
+    if (sql) this.statement(`UPDATE run_objectives SET ${sql} WHERE run_id = ? AND objective_id = ?`).run(...values, runId, objectiveId);
   }
 
   startAttempt(runId: string, objectiveId: string, attempt: number, workerId: string, startedAt: string): void {
-    this.database
-      .prepare('INSERT OR REPLACE INTO attempts (run_id, objective_id, attempt, worker_id, started_at) VALUES (?, ?, ?, ?, ?)')
+    this
+      .statement('INSERT OR REPLACE INTO attempts (run_id, objective_id, attempt, worker_id, started_at) VALUES (?, ?, ?, ?, ?)')
       .run(runId, objectiveId, attempt, workerId, startedAt);
   }
 
   finishAttempt(runId: string, objectiveId: string, attempt: number, fields: { outcome: string; error?: string; sessionId?: string; inputTokens?: number; outputTokens?: number; costUsd?: number; finishedAt: string }): void {
-    this.database
-      .prepare(
+    this
+      .statement(
         'UPDATE attempts SET outcome = ?, error = ?, session_id = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, finished_at = ? WHERE run_id = ? AND objective_id = ? AND attempt = ?',
       )
       .run(fields.outcome, fields.error ?? null, fields.sessionId ?? null, fields.inputTokens ?? null, fields.outputTokens ?? null, fields.costUsd ?? null, fields.finishedAt, runId, objectiveId, attempt);
   }
 
   attempts(runId: string): AttemptRow[] {
-    return this.database
-      .prepare<[string], Row>('SELECT * FROM attempts WHERE run_id = ? ORDER BY objective_id, attempt')
+    return this
+      .statement<[string], Row>('SELECT * FROM attempts WHERE run_id = ? ORDER BY objective_id, attempt')
       .all(runId)
       .map((row) => ({
         objectiveId: row.objective_id as string,
@@ -279,19 +289,19 @@ export class RunRecords {
   }
 
   recordProcess(pid: number, runId: string | null, workerId: string, command: string, startedAt: string, processStart: string | null = null): void {
-    this.database
-      .prepare('INSERT OR REPLACE INTO worker_processes (pid, run_id, worker_id, owner_pid, command, started_at, process_start) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this
+      .statement('INSERT OR REPLACE INTO worker_processes (pid, run_id, worker_id, owner_pid, command, started_at, process_start) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(pid, runId, workerId, process.pid, command, startedAt, processStart);
   }
 
   endProcess(pid: number, endedAt: string): void {
-    this.database.prepare('UPDATE worker_processes SET ended_at = ? WHERE pid = ? AND ended_at IS NULL').run(endedAt, pid);
+    this.statement('UPDATE worker_processes SET ended_at = ? WHERE pid = ? AND ended_at IS NULL').run(endedAt, pid);
   }
 
   /** Processes recorded as running whose owner (an orchestrator process) is gone. */
   orphanedProcesses(isAlive: (pid: number) => boolean): { pid: number; workerId: string; runId: string | null; command: string; processStart: string | null }[] {
-    return this.database
-      .prepare<[], { pid: number; worker_id: string; run_id: string | null; owner_pid: number; command: string; process_start: string | null }>(
+    return this
+      .statement<[], { pid: number; worker_id: string; run_id: string | null; owner_pid: number; command: string; process_start: string | null }>(
         'SELECT pid, worker_id, run_id, owner_pid, command, process_start FROM worker_processes WHERE ended_at IS NULL',
       )
       .all()

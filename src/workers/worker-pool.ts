@@ -66,6 +66,11 @@ export class WorkerPool {
     return this.eligibleSlots(agent).map((slot) => slot.config);
   }
 
+  /** Objectives the enabled workers can run at once. */
+  capacity(): number {
+    return this.slots.reduce((total, slot) => total + slot.config.maxConcurrent, 0);
+  }
+
   load(workerId: string): number {
     return this.slots.find((slot) => slot.config.id === workerId)?.active ?? 0;
   }
@@ -144,10 +149,14 @@ export class WorkerPool {
     let capacity = 0;
     const starting: Promise<void>[] = [];
     for (const slot of this.slots) {
-      if (capacity >= objectives) break;
+      if (capacity >= objectives || this.stopped) break;
       capacity += slot.config.maxConcurrent;
       slot.adapter ??= this.createAdapter(slot.config, this.observer);
-      if (slot.adapter.start) starting.push(slot.adapter.start());
+      if (!slot.adapter.start) continue;
+      starting.push(slot.adapter.start());
+      // Spawning blocks this process for a few milliseconds each time: between two, whatever
+      // else is waiting (git answers, objectives to hand out) gets its turn.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all(starting);
   }

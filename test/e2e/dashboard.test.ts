@@ -7,7 +7,7 @@ import { cliPath } from '../helpers/stdio-server.js';
 
 const chromiumPath = process.env.AP_CHROMIUM ?? '/usr/bin/chromium';
 interface PageDocument {
-  document: { querySelectorAll(selector: string): { length: number } };
+  document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null };
 }
 
 /** Counts elements inside the page; runs in the browser, so it only uses what it is given. */
@@ -54,7 +54,8 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('dashboa
     expect(await page.locator('.tools [data-tool="write_file"]').count()).toBeGreaterThan(0);
     expect(await page.locator('.feed li').count()).toBeGreaterThan(3);
     expect(await page.locator('.feed li.kind-tool_use').count()).toBeGreaterThan(0);
-    expect(await page.locator('#run-status').textContent()).toBe('completed');
+    // run_finished follows the last merge; the page shows it once it arrives.
+    await page.waitForFunction(() => (globalThis as unknown as PageDocument).document.querySelector('#run-status')?.textContent === 'completed', null, { timeout: 10_000 });
     expect(await page.locator('#run-progress').textContent()).toBe('6 / 6');
     const tasks = await page.locator('[data-metric="tasks"]').allTextContents();
     expect(tasks.map(Number).reduce((sum, value) => sum + value, 0)).toBe(6);

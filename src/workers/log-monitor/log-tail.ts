@@ -118,6 +118,8 @@ export class LogTail {
     } else if (this.checkPath) {
       this.checkPath = false;
       const current = await statOrUndefined(this.path);
+      // The safety look at an unchanged file costs this one stat, not a read as well.
+      if (current && current.ino === this.inode && current.dev === this.device && current.size === this.offset) return this.watchTarget(this.path);
       if (!current || current.ino !== this.inode || current.dev !== this.device) {
         // Renamed or deleted: the old file may still get its last writes, so drain it first.
         await this.readToEnd();

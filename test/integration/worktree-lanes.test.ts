@@ -1,0 +1,160 @@
+/**
+ * The run's worktrees and the way a worker's work is committed from them, against real git:
+ * what `commitWorktree` commits must be exactly what `git add -A && git commit` would, and a
+ * worktree handed to the next objective must hold exactly that objective's base.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CommitImporter } from '../../src/run/commit-importer.js';
+import { RepoGit } from '../../src/run/repo-git.js';
+import { fastImportPath, parseWorktreeStatus } from '../../src/run/worktree-status.js';
+import { WorktreeLanes, type Lane } from '../../src/run/worktree-lanes.js';
+import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => {
+  repo?.remove();
+  repo = undefined;
+});
+
+async function setUp(files: Record<string, string>): Promise<{ git: RepoGit; lanes: WorktreeLanes; base: string; lane: Lane }> {
+  repo = createTempRepo(files);
+  const git = new RepoGit(repo.root);
+  const base = repo.git('rev-parse', 'HEAD').trim();
+  const lanes = new WorktreeLanes(git, join(repo.root, '.ap', 'worktrees', 'run-1'));
+  const lane = await lanes.take('ap/run-1--a', base);
+  return { git, lanes, base, lane };
+}
+
+/** What git itself says a commit changed: `<mode> <sha> <status>\t<path>` per path. */
+function gitChanges(base: string, head: string): string[] {
+  return repo!
+    .git('diff-tree', '-r', '-z', '--no-renames', base, head)
+    .split(':')
+    .filter(Boolean)
+    .map((record) => {
+      const [meta = '', path = ''] = record.split('\0');
+      const [, mode, , sha, status] = meta.split(' ');
+      return `${mode} ${sha} ${status}\t${path}`;
+    })
+    .sort();
+}
+
+describe('committing a worker\'s work', () => {
+  it('commits new, changed, deleted, executable, linked and oddly named files exactly as git would', async () => {
+    const { git, base, lane } = await setUp({ 'src/a.ts': 'a\n', 'src/gone.ts': 'gone\n', 'tool.sh': 'echo\n', '.gitignore': 'build/\n' });
+    writeFileSync(join(lane.path, 'src/a.ts'), 'changed\n');
+    writeFileSync(join(lane.path, 'src/new file.ts'), 'with a space\n');
+    writeFileSync(join(lane.path, 'src/line\nbreak.ts'), 'newline in the name\n');
+    writeFileSync(join(lane.path, 'src/"quoted".ts'), 'quotes\n');
+    chmodSync(join(lane.path, 'tool.sh'), 0o755);
+    symlinkSync('a.ts', join(lane.path, 'src/link.ts'));
+    mkdirSync(join(lane.path, 'build'));
+    writeFileSync(join(lane.path, 'build/out.js'), 'ignored\n');
+    rmSync(join(lane.path, 'src/gone.ts'));
+
+    const commit = await git.commitWorktree(lane, 'ap/run-1--a', base, 'ap(a): work');
+    expect(commit).toBeDefined();
+    const ours = commit!.changes.map((change) => `${change.mode === '000000' ? '000000' : change.mode} ${change.sha} ${change.status}\t${change.path}`).sort();
+    expect(ours).toEqual(gitChanges(base, commit!.head));
+    expect(commit!.changes.map((change) => change.path).sort()).toEqual(['src/"quoted".ts', 'src/a.ts', 'src/gone.ts', 'src/line\nbreak.ts', 'src/link.ts', 'src/new file.ts', 'tool.sh']);
+    expect(repo!.git('rev-parse', 'ap/run-1--a').trim()).toBe(commit!.head);
+    expect(repo!.git('log', '-1', '--format=%s%n%P', commit!.head).trim().split('\n')).toEqual(['ap(a): work', base]);
+    expect(repo!.git('cat-file', '-p', `${commit!.head}:src/link.ts`)).toBe('a.ts');
+    expect(commit!.leftovers).toContain('build/');
+  });
+
+  it('finds no change in a file that was staged and then changed back', async () => {
+    const { git, base, lane } = await setUp({ 'a.ts': 'a\n' });
+    writeFileSync(join(lane.path, 'a.ts'), 'b\n');
+    repo!.git('--git-dir', lane.gitDir, '--work-tree', lane.path, 'add', 'a.ts');
+    writeFileSync(join(lane.path, 'a.ts'), 'a\n');
+    const commit = await git.commitWorktree(lane, 'ap/run-1--a', base, 'nothing');
+    expect(commit).toEqual({ head: base, changes: [], leftovers: [] });
+  });
+
+  it('hands work it cannot read from status alone back to git add: a commit of the worker, a nested repository', async () => {
+    const { git, base, lane } = await setUp({ 'a.ts': 'a\n' });
+    writeFileSync(join(lane.path, 'a.ts'), 'committed by the worker\n');
+    repo!.git('--git-dir', lane.gitDir, '--work-tree', lane.path, 'commit', '-q', '-am', 'the worker commits');
+    expect(await git.commitWorktree(lane, 'ap/run-1--a', base, 'x')).toBeUndefined();
+    const { changes } = await git.commitAll(lane, base, 'x');
+    expect(changes.map((change) => change.path)).toEqual(['a.ts']);
+
+    const second = await setUp({ 'a.ts': 'a\n' });
+    mkdirSync(join(second.lane.path, 'vendor/lib'), { recursive: true });
+    createTempRepoIn(join(second.lane.path, 'vendor/lib'));
+    expect(await second.git.commitWorktree(second.lane, 'ap/run-1--a', second.base, 'x')).toBeUndefined();
+  });
+
+  it('lets git hash what attributes could change: line ends are normalized as git add would', async () => {
+    const { git, base, lane } = await setUp({ '.gitattributes': '*.txt text eol=lf\n', 'a.txt': 'a\n' });
+    writeFileSync(join(lane.path, 'b.txt'), 'one\r\ntwo\r\n');
+    const commit = await git.commitWorktree(lane, 'ap/run-1--a', base, 'crlf');
+    expect(repo!.git('cat-file', '-p', `${commit!.head}:b.txt`)).toBe('one\ntwo\n');
+    expect(commit!.changes.map((change) => `${change.sha} ${change.path}`)).toEqual(gitChanges(base, commit!.head).map((line) => line.replace(/^\S+ (\S+) \S+\t/, '$1 ')));
+  });
+
+  it('writes the commits of objectives that end together in one import, and one bad commit fails alone', async () => {
+    const { base } = await setUp({ 'a.ts': 'a\n' });
+    const importer = new CommitImporter(repo!.root);
+    const blob = repo!.git('rev-parse', `${base}:a.ts`).trim();
+    const good = (name: string) => importer.write({ branch: `ap/run-1--${name}`, base, message: name, changes: [{ path: `${name}.ts`, status: 'A', mode: '100644', sha: blob }], contents: new Map() });
+    const bad = importer.write({ branch: 'ap/run-1--bad', base: 'f'.repeat(40), message: 'bad', changes: [], contents: new Map() });
+    const results = await Promise.allSettled([good('one'), good('two'), bad, good('three')]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    for (const name of ['one', 'two', 'three']) expect(repo!.git('ls-tree', '--name-only', `ap/run-1--${name}`).trim().split('\n')).toEqual(['a.ts', `${name}.ts`]);
+  });
+});
+
+describe('lending worktrees', () => {
+  it('hands the same folder to the next objective, at its base, with the last one\'s leftovers gone', async () => {
+    const { git, lanes, base, lane } = await setUp({ 'a.ts': 'a\n', '.gitignore': 'cache/\n' });
+    writeFileSync(join(lane.path, 'a.ts'), 'from a\n');
+    writeFileSync(join(lane.path, 'extra.ts'), 'extra\n');
+    mkdirSync(join(lane.path, 'cache'));
+    writeFileSync(join(lane.path, 'cache/x'), 'x');
+    const commit = (await git.commitWorktree(lane, 'ap/run-1--a', base, 'a'))!;
+    lane.leftovers = commit.leftovers;
+    lanes.give(lane);
+
+    const next = await lanes.take('ap/run-1--b', commit.head);
+    expect(next.path).toBe(lane.path);
+    const status = parseWorktreeStatus(repo!.git('--git-dir', next.gitDir, '--work-tree', next.path, 'status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching'))!;
+    expect(status).toMatchObject({ head: commit.head, tracked: [], untracked: [], ignored: [] });
+    expect(readFileSync(join(next.path, 'a.ts'), 'utf8')).toBe('from a\n');
+    expect(repo!.git('--git-dir', next.gitDir, 'symbolic-ref', 'HEAD').trim()).toBe('refs/heads/ap/run-1--b');
+
+    // A worker that ended without its work committed leaves unknown leftovers: git clean finds them.
+    writeFileSync(join(next.path, 'stray.ts'), 'stray\n');
+    next.leftovers = 'unknown';
+    await lanes.reset(next, 'ap/run-1--b', base);
+    expect(repo!.git('--git-dir', next.gitDir, '--work-tree', next.path, 'status', '--porcelain', '--ignored').trim()).toBe('');
+    expect(readFileSync(join(next.path, 'a.ts'), 'utf8')).toBe('a\n');
+  });
+
+  it('makes a wave\'s worktrees in one registration', async () => {
+    const { git, base } = await setUp({ 'a.ts': 'a\n' });
+    const lanes = new WorktreeLanes(git, join(repo!.root, '.ap', 'worktrees', 'run-2'));
+    await lanes.prepare(5, base);
+    const taken = await Promise.all([1, 2, 3, 4, 5].map((index) => lanes.take(`ap/run-2--o${index}`, base)));
+    expect(new Set(taken.map((lane) => lane.path)).size).toBe(5);
+    expect(repo!.git('worktree', 'list', '--porcelain').match(/^worktree .*run-2/gm)).toHaveLength(5);
+  });
+});
+
+describe('fast-import paths', () => {
+  it('quotes only what fast-import would misread', () => {
+    expect(fastImportPath('src/a b.ts')).toBe('src/a b.ts');
+    expect(fastImportPath('"a".ts')).toBe('"\\"a\\".ts"');
+    expect(fastImportPath('a\nb')).toBe('"a\\nb"');
+    expect(fastImportPath('a\\b')).toBe('"a\\\\b"');
+  });
+});
+
+function createTempRepoIn(folder: string): void {
+  execFileSync('git', ['init', '-q', folder]);
+  writeFileSync(join(folder, 'x.ts'), 'x\n');
+}
