@@ -38,7 +38,7 @@ export class CliAgentAdapter implements WorkerAdapter {
       ? `Your earlier attempt at this objective was discarded: the working directory is back at its starting point. Carry out the objective again.\n\n${assignment.prompt}`
       : assignment.prompt;
     const { args, stdin } = this.spec.commandLine({ prompt, cwd: assignment.cwd, model: this.config.model, resumeSession, extraArgs: this.config.args });
-    const state: StreamState = { completed: false };
+    const state: StreamState = { completed: false, cwd: assignment.cwd };
     let malformed = 0;
     let stderr = '';
 

@@ -5,6 +5,8 @@ export type CliAgentKind = 'codex' | 'claude' | 'gemini' | 'cursor' | 'droid';
 
 /** What one attempt's stream has told so far; each agent's `interpret` fills it in. */
 export interface StreamState {
+  /** The worktree the agent works in: absolute paths inside it are shown relative to it. */
+  cwd?: string;
   /** Session or thread id, so that a later attempt can resume the conversation. */
   sessionId?: string;
   /** The agent's last message: the AP reply is read from it. */

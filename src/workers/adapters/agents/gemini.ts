@@ -22,11 +22,12 @@ export const geminiSpec: AgentCliSpec = {
   authHint: 'Run `gemini` once and sign in, or list GEMINI_API_KEY in the worker\'s env as "${GEMINI_API_KEY}".',
   environment: { GEMINI_CLI_TRUST_WORKSPACE: 'true' },
 
-  commandLine({ prompt, model, extraArgs }) {
+  commandLine({ prompt, model, resumeSession, extraArgs }) {
     const args = ['-o', 'stream-json'];
     if (!mentionsFlag(extraArgs, ['--approval-mode', '--yolo', '-y'])) args.push('--approval-mode', 'auto_edit');
     if (model && !mentionsFlag(extraArgs, ['--model', '-m'])) args.push('--model', model);
-    // Gemini resumes by "latest" or an index, not by session id: every attempt starts afresh.
+    // Sessions are kept per project folder; a retry runs in the same worktree, so its id is found.
+    if (resumeSession && !mentionsFlag(extraArgs, ['--resume', '-r'])) args.push('--resume', resumeSession);
     args.push(...extraArgs, '-p', 'Carry out the objective above.');
     return { args, stdin: prompt };
   },
