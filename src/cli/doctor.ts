@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { workerEnvironment, type WorkerConfig } from '../config/worker-config.js';
 import { agentSpecs } from '../workers/adapters/agents/index.js';
 import type { AgentCliSpec } from '../workers/adapters/agents/agent-cli-spec.js';
+import { credentialsAdvice, credentialsOf } from '../workers/adapters/agents/agent-credentials.js';
 import { findExecutable } from '../workers/process/find-executable.js';
 
 export interface AgentCheck {
@@ -60,20 +59,16 @@ async function checkAgent(spec: AgentCliSpec, workers: readonly WorkerConfig[]):
   const environment = worker ? workerEnvironment(worker) : process.env;
   const path = findExecutable(command, environment.PATH) ?? null;
   const version = path ? await versionOf(path) : null;
-  const keys = spec.keyVariables.filter((name) => Boolean(environment[name]));
-  const home = environment.HOME ?? homedir();
-  const logins = spec.loginFiles.filter((file) => existsSync(join(home, file)));
-  const ready = path !== null && (keys.length > 0 || logins.length > 0);
-  // A key in the orchestrator's environment reaches a worker only when its env lists it.
-  const unpassed = worker && keys.length === 0 ? spec.keyVariables.filter((name) => Boolean(process.env[name])) : [];
+  const credentials = credentialsOf(spec, worker);
+  const ready = path !== null && (credentials.keys.length > 0 || credentials.logins.length > 0);
   const advice = !path
     ? `Install it: ${spec.installHint}${worker ? `, or set "command" of worker "${worker.id}" to its full path` : ''}.`
     : ready
       ? null
-      : unpassed.length > 0
-        ? `${unpassed[0]} is set here, but worker "${worker!.id}" does not pass it on: add "env": {"${unpassed[0]}": "\${${unpassed[0]}}"} to it in team.json.`
+      : worker
+        ? credentialsAdvice(spec, worker, credentials)
         : `No key or login found. ${spec.authHint}`;
-  return { agent: spec.agent, name: spec.displayName, command, path, version, keys, logins, workers: workers.map((candidate) => candidate.id), ready, advice };
+  return { agent: spec.agent, name: spec.displayName, command, path, version, keys: credentials.keys, logins: credentials.logins, workers: workers.map((candidate) => candidate.id), ready, advice };
 }
 
 function versionOf(path: string): Promise<string | null> {

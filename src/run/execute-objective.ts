@@ -3,6 +3,7 @@ import { renderWorkerPrompt } from '../core/prompts/worker-prompt.js';
 import { checkChanges, describeViolation } from '../core/scope/check-changes.js';
 import type { ObjectiveState } from '../store/run-records.js';
 import type { Activity } from '../workers/activity.js';
+import type { EarlierSession } from '../workers/worker-adapter.js';
 import { parseWorkerReply } from '../core/worker-reply/worker-reply.js';
 import type { DispatchResult } from './objective-dispatcher.js';
 import type { TreeChange } from './repo-git.js';
@@ -105,6 +106,7 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
         inputTokens: result.usage?.inputTokens,
         outputTokens: result.usage?.outputTokens,
         costUsd: result.usage?.costUsd,
+        malformedLines: result.malformedLines,
         finishedAt: now(),
       });
     }
@@ -153,13 +155,26 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
   }
 }
 
-/** Session ids of this objective's earlier attempts, by agent kind, the latest winning. */
-function earlierSessions(context: RunContext, objectiveId: string): Map<string, string> {
-  const sessions = new Map<string, string>();
+/**
+ * Sessions of this objective's earlier attempts, by agent kind, the latest winning, with the
+ * tokens recorded against each: an agent that reports a session's running total (Codex) then
+ * counts only this attempt's share.
+ */
+function earlierSessions(context: RunContext, objectiveId: string): Map<string, EarlierSession> {
+  const sessions = new Map<string, EarlierSession>();
   for (const attempt of context.store.runs.attempts(context.runId)) {
     if (attempt.objectiveId !== objectiveId || !attempt.sessionId) continue;
     const agent = context.config.workers.find((worker) => worker.id === attempt.workerId)?.agent;
-    if (agent) sessions.set(agent, attempt.sessionId);
+    if (!agent) continue;
+    const earlier = sessions.get(agent);
+    const usage = earlier?.id === attempt.sessionId ? earlier.usage : undefined;
+    sessions.set(agent, {
+      id: attempt.sessionId,
+      usage:
+        attempt.inputTokens === null && attempt.outputTokens === null
+          ? usage
+          : { inputTokens: (usage?.inputTokens ?? 0) + (attempt.inputTokens ?? 0), outputTokens: (usage?.outputTokens ?? 0) + (attempt.outputTokens ?? 0) },
+    });
   }
   return sessions;
 }

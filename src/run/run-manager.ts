@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import type { RunRow } from '../store/run-records.js';
 import type { OpenRepository, Workspace } from '../store/workspace.js';
 import { agentSpecs, specFor } from '../workers/adapters/agents/index.js';
+import { credentialsAdvice, credentialsOf } from '../workers/adapters/agents/agent-credentials.js';
 import { findExecutable } from '../workers/process/find-executable.js';
 import { WorkerPool, type AdapterFactory } from '../workers/worker-pool.js';
 import { LogMonitor } from '../workers/log-monitor/log-monitor.js';
@@ -66,12 +67,13 @@ export class RunManager {
     }
     const config = options.teamFile ? loadConfig(found.repo, { teamFile: options.teamFile }) : found.config;
     const plan = withEffectiveForbid(found.plan) as CoordinationPlan;
-    this.checkAgents(plan, config);
+    const agentWarnings = this.checkAgents(plan, config);
     this.cleanUp(found);
     this.refuseConcurrentRun(found);
     this.starting.add(found.repo);
     try {
-      return await this.create(found, config, plan);
+      const started = await this.create(found, config, plan);
+      return { ...started, warnings: [...agentWarnings, ...started.warnings] };
     } finally {
       this.starting.delete(found.repo);
     }
@@ -131,7 +133,7 @@ export class RunManager {
     const stored = found.store.plans.get(run.planId);
     if (!stored) throw new ApError('plan_missing', `The plan "${run.planId}" of run "${runId}" is gone from the database.`);
     const plan = withEffectiveForbid(stored) as CoordinationPlan;
-    this.checkAgents(plan, config);
+    const warnings = this.checkAgents(plan, config);
     // Interrupted objectives start again cleanly; finished ones keep their results.
     for (const objective of found.store.runs.objectives(runId)) {
       if (objective.state === 'running' || objective.state === 'cancelled') found.store.runs.updateObjective(runId, objective.objectiveId, { state: 'pending' });
@@ -141,7 +143,7 @@ export class RunManager {
     const git = run.mode === 'worktree' ? new RepoGit(found.repo) : undefined;
     const resumed = found.store.runs.get(runId)!;
     this.launch(found, config, plan, resumed, git);
-    return { run: resumed, warnings: [] };
+    return { run: resumed, warnings };
   }
 
   /** Asks a run to stop. Works for runs of this process and, through SQLite, of another one. */
@@ -279,15 +281,22 @@ export class RunManager {
     });
   }
 
-  private checkAgents(plan: CoordinationPlan, config: OrchestratorConfig): void {
+  /**
+   * Refuses a team whose CLI agents are not installed, and plans whose agent hints match no
+   * worker; returns warnings for agents with neither a key nor a login (they may authenticate
+   * some other way, such as a local model provider, so that alone does not stop the run).
+   */
+  private checkAgents(plan: CoordinationPlan, config: OrchestratorConfig): string[] {
     const enabled = config.workers.filter((worker) => worker.enabled);
+    const warnings: string[] = [];
     for (const worker of enabled) {
       const spec = worker.transport === 'jsonl' ? specFor(worker.agent) : undefined;
       if (worker.transport === 'jsonl' && !spec && !this.adapters[worker.agent]) {
         throw new ConfigError(config.teamFile ?? 'team.json', 'workers', `Worker "${worker.id}" (agent ${worker.agent}) has transport "jsonl", which only the agent CLIs (${Object.keys(agentSpecs).join(', ')}) speak.`, 'Use "transport": "mcp" with the command of an MCP worker server.');
       }
+      if (!spec || this.adapters[worker.agent]) continue;
       const path = workerEnvironment(worker).PATH;
-      if (spec && !this.adapters[worker.agent] && !findExecutable(worker.command, path, config.repo)) {
+      if (!findExecutable(worker.command, path, config.repo)) {
         throw new ConfigError(
           config.teamFile ?? 'team.json',
           'workers',
@@ -295,6 +304,8 @@ export class RunManager {
           `Install it (${spec.installHint}), set "command" to its full path, or disable the worker ("enabled": false). \`ap-orchestrator doctor\` shows which agents this machine has.`,
         );
       }
+      const advice = credentialsAdvice(spec, worker, credentialsOf(spec, worker));
+      if (advice) warnings.push(`Worker "${worker.id}" (${spec.displayName}) may not be able to log in: ${advice}`);
     }
     const problems = plan.objectives
       .filter((objective) => objective.agent !== 'auto' && !enabled.some((worker) => worker.id === objective.agent || worker.agent === objective.agent))
@@ -305,6 +316,7 @@ export class RunManager {
         fix: `Enable such a worker in team.json (workers: ${enabled.map((worker) => `${worker.id} (${worker.agent})`).join(', ')}), or plan again with agent "auto".`,
       }));
     if (problems.length > 0) throw new InputError(problems);
+    return warnings;
   }
 
   /** Once per repository and process: kill worker processes a crashed orchestrator left behind. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AttemptRow } from '../store/run-records.js';
 import type { OpenRepository } from '../store/workspace.js';
 import { isAlive } from './process-janitor.js';
 
@@ -41,6 +42,12 @@ export const runStatusSchema = z.object({
               .array(z.object({ file: z.string().describe('The file.'), reason: z.string().describe('outside_touch or forbidden.'), entry: z.string().optional().describe('The forbid entry it matched.') }))
               .describe('Files it changed outside its scope.'),
             error: z.string().nullable().describe('Why it did not succeed.'),
+            worktree: z.string().nullable().describe('The folder it works in (a git worktree of the run, or the target itself in shared-tree mode).'),
+            usage: z
+              .object({ inputTokens: z.number().describe('Input tokens, all attempts.'), outputTokens: z.number().describe('Output tokens, all attempts.'), costUsd: z.number().nullable().describe('Cost in US dollars, when the agent reports it.') })
+              .nullable()
+              .describe('Token use of its attempts, when the worker reports it.'),
+            skippedLines: z.number().int().describe('Output lines of the agent that were not events of its stream and were skipped.'),
           }),
         ).describe('The objectives of the wave.'),
       }),
@@ -62,6 +69,7 @@ export function runStatusSnapshot(repository: OpenRepository, runId: string, eve
     ? { ...stored, status: 'interrupted' as const, error: 'Its orchestrator process ended while it ran; resume it with execute {runId, resume: true}.' }
     : stored;
   const objectives = repository.store.runs.objectives(runId);
+  const attempts = repository.store.runs.attempts(runId);
   const count = (...states: string[]) => objectives.filter((objective) => states.includes(objective.state)).length;
   const events = repository.store.events.latest(runId, eventLimit);
   return {
@@ -97,11 +105,30 @@ export function runStatusSnapshot(repository: OpenRepository, runId: string, eve
           files: objective.files,
           violations: objective.violations,
           error: objective.error,
+          worktree: objective.worktree,
+          ...attemptTotals(attempts.filter((attempt) => attempt.objectiveId === objective.objectiveId)),
         })),
     })),
     workers: repository.store.events.latestMetrics(runId),
     events: events.map((event) => ({ seq: event.seq, type: event.type, timestamp: event.timestamp, payload: event.payload })),
     lastSeq: repository.bus.lastSeq,
+  };
+}
+
+/** Token use and skipped lines of an objective's attempts. */
+function attemptTotals(attempts: readonly AttemptRow[]): { usage: RunStatusSnapshot['waves'][number]['objectives'][number]['usage']; skippedLines: number } {
+  const reported = attempts.filter((attempt) => attempt.inputTokens !== null || attempt.outputTokens !== null || attempt.costUsd !== null);
+  const costs = reported.map((attempt) => attempt.costUsd).filter((cost): cost is number => cost !== null);
+  return {
+    usage:
+      reported.length === 0
+        ? null
+        : {
+            inputTokens: reported.reduce((total, attempt) => total + (attempt.inputTokens ?? 0), 0),
+            outputTokens: reported.reduce((total, attempt) => total + (attempt.outputTokens ?? 0), 0),
+            costUsd: costs.length === 0 ? null : Math.round(costs.reduce((total, cost) => total + cost, 0) * 1e6) / 1e6,
+          },
+    skippedLines: attempts.reduce((total, attempt) => total + (attempt.malformedLines ?? 0), 0),
   };
 }
 

@@ -131,4 +131,9 @@ export const migrations: readonly { version: number; description: string; sql: s
     description: 'worker processes remember their kernel start time, so a reused pid is never taken for them',
     sql: `ALTER TABLE worker_processes ADD COLUMN process_start TEXT;`,
   },
+  {
+    version: 4,
+    description: 'attempts count the output lines of an agent that were not events of its stream',
+    sql: `ALTER TABLE attempts ADD COLUMN malformed_lines INTEGER;`,
+  },
 ];

@@ -85,6 +85,8 @@ export interface AttemptRow {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** Output lines of the agent that were not events of its stream, skipped. */
+  malformedLines: number | null;
   startedAt: string;
   finishedAt: string | null;
 }
@@ -261,12 +263,17 @@ export class RunRecords {
       .run(runId, objectiveId, attempt, workerId, startedAt);
   }
 
-  finishAttempt(runId: string, objectiveId: string, attempt: number, fields: { outcome: string; error?: string; sessionId?: string; inputTokens?: number; outputTokens?: number; costUsd?: number; finishedAt: string }): void {
+  finishAttempt(
+    runId: string,
+    objectiveId: string,
+    attempt: number,
+    fields: { outcome: string; error?: string; sessionId?: string; inputTokens?: number; outputTokens?: number; costUsd?: number; malformedLines?: number; finishedAt: string },
+  ): void {
     this
       .statement(
-        'UPDATE attempts SET outcome = ?, error = ?, session_id = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, finished_at = ? WHERE run_id = ? AND objective_id = ? AND attempt = ?',
+        'UPDATE attempts SET outcome = ?, error = ?, session_id = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, malformed_lines = ?, finished_at = ? WHERE run_id = ? AND objective_id = ? AND attempt = ?',
       )
-      .run(fields.outcome, fields.error ?? null, fields.sessionId ?? null, fields.inputTokens ?? null, fields.outputTokens ?? null, fields.costUsd ?? null, fields.finishedAt, runId, objectiveId, attempt);
+      .run(fields.outcome, fields.error ?? null, fields.sessionId ?? null, fields.inputTokens ?? null, fields.outputTokens ?? null, fields.costUsd ?? null, fields.malformedLines ?? null, fields.finishedAt, runId, objectiveId, attempt);
   }
 
   attempts(runId: string): AttemptRow[] {
@@ -283,6 +290,7 @@ export class RunRecords {
         inputTokens: row.input_tokens as number | null,
         outputTokens: row.output_tokens as number | null,
         costUsd: row.cost_usd as number | null,
+        malformedLines: row.malformed_lines as number | null,
         startedAt: row.started_at as string,
         finishedAt: row.finished_at as string | null,
       }));

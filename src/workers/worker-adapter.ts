@@ -16,8 +16,14 @@ export interface Assignment {
   timeoutMs: number;
   signal: AbortSignal;
   onActivity: (activity: Activity) => void;
-  /** Session or thread ids of earlier attempts at this objective, by agent kind, to resume them. */
-  sessions?: ReadonlyMap<string, string>;
+  /** Sessions of earlier attempts at this objective, by agent kind, to resume them. */
+  sessions?: ReadonlyMap<string, EarlierSession>;
+}
+
+/** A conversation an earlier attempt left, and what it used: some agents report a session's total. */
+export interface EarlierSession {
+  id: string;
+  usage?: TokenUsage;
 }
 
 export type AttemptOutcome = 'completed' | 'failed' | 'blocked' | 'crashed' | 'timeout' | 'cancelled';
@@ -31,6 +37,8 @@ export interface AttemptResult {
   error?: string;
   sessionId?: string;
   usage?: TokenUsage;
+  /** Output lines that were not events of the agent's stream, skipped. */
+  malformedLines?: number;
 }
 
 /**

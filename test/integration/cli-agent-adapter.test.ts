@@ -61,6 +61,7 @@ describe('CLI agent adapter (real child processes)', () => {
     const result = await adapter.run(assignment());
     expect(result.outcome).toBe('completed');
     expect(activities.filter((item) => item.kind === 'error').map((item) => item.description)).toContain('3 output line(s) from Codex were not JSON events and were skipped.');
+    expect(result.malformedLines).toBe(3);
   });
 
   it('ends an agent that never finishes at the timeout, with its whole process group', async () => {
@@ -111,10 +112,39 @@ describe('CLI agent adapter (real child processes)', () => {
     folders.push(cwd);
     const record = join(cwd, 'record.json');
     const { adapter, assignment } = setup(claudeSpec, { lines: fixture('claude-mock.jsonl'), recordTo: record });
-    const result = await adapter.run(assignment({ attempt: 2, sessions: new Map([['claude', 'sess-9'], ['codex', 'other']]) }));
+    const result = await adapter.run(assignment({ attempt: 2, sessions: new Map([['claude', { id: 'sess-9' }], ['codex', { id: 'other' }]]) }));
     expect(result.outcome).toBe('completed');
     const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string };
     expect(seen.argv).toEqual(expect.arrayContaining(['--resume', 'sess-9']));
     expect(seen.stdin).toMatch(/^Your earlier attempt at this objective was discarded/);
+  });
+
+  it('starts afresh when the agent no longer has the session to resume', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ap-cli-record-'));
+    folders.push(cwd);
+    const record = join(cwd, 'record.json');
+    const { adapter, assignment, pids } = setup(claudeSpec, { lines: fixture('claude-mock.jsonl'), recordTo: record, refuseResume: 'No conversation found with session ID: sess-9' });
+    const result = await adapter.run(assignment({ attempt: 2, sessions: new Map([['claude', { id: 'sess-9' }]]) }));
+    expect(result.outcome).toBe('completed');
+    expect(pids).toHaveLength(2);
+    const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string };
+    expect(seen.argv).not.toContain('--resume');
+    expect(seen.stdin).not.toMatch(/^Your earlier attempt/);
+  });
+
+  it('counts only this attempt\'s tokens when Codex resumes a thread, whose usage is its running total', async () => {
+    const { adapter, assignment } = setup(codexSpec, { lines: fixture('codex-shell.jsonl') });
+    const fresh = await adapter.run(assignment());
+    expect(fresh.usage).toEqual({ inputTokens: 22, outputTokens: 14 });
+    const resumed = await adapter.run(assignment({ attempt: 2, sessions: new Map([['codex', { id: 'thread-1', usage: { inputTokens: 10, outputTokens: 4 } }]]) }));
+    expect(resumed.usage).toEqual({ inputTokens: 12, outputTokens: 10 });
+  });
+
+  it('says so clearly when the command line is too long for the system to start it', async () => {
+    const { adapter, assignment, pids } = setup(codexSpec, { lines: [] }, { args: ['-c', `note="${'x'.repeat(200_000)}"`] });
+    const result = await adapter.run(assignment());
+    expect(result.outcome).toBe('failed');
+    expect(result.error).toMatch(/^Codex \(worker "codex-1"\) could not start: its command line is longer than the system allows \(E2BIG\)/);
+    expect(pids).toHaveLength(0);
   });
 });

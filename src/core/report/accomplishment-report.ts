@@ -170,6 +170,11 @@ export function buildAccomplishmentReport(facts: RunFacts): AccomplishmentReport
   if (facts.attempts.length > 0 && facts.attempts.every((attempt) => attempt.inputTokens === null && attempt.outputTokens === null && attempt.costUsd === null)) {
     notes.push('No worker reported token use or cost.');
   }
+  const skipped = facts.attempts.filter((attempt) => (attempt.malformedLines ?? 0) > 0);
+  if (skipped.length > 0) {
+    const where = skipped.map((attempt) => `${attempt.objectiveId} (attempt ${attempt.attempt}, worker ${attempt.workerId}: ${attempt.malformedLines})`).join(', ');
+    notes.push(`Some agent output lines were not events of the agent's stream and were skipped: ${where}.`);
+  }
   return {
     runId: facts.runId,
     planId: facts.planId,

@@ -1,9 +1,10 @@
 import { parseWorkerReply } from '../../core/worker-reply/worker-reply.js';
 import { workerEnvironment, type WorkerConfig } from '../../config/worker-config.js';
 import type { Logger } from '../../logger.js';
-import { activity } from '../activity.js';
+import { isAbsolute, relative as relativePath } from 'node:path';
+import { activity, type Activity } from '../activity.js';
 import { ManagedProcess, type ExitInfo } from '../process/managed-process.js';
-import type { Assignment, AttemptResult, ProcessObserver, WorkerAdapter } from '../worker-adapter.js';
+import type { Assignment, AttemptResult, EarlierSession, ProcessObserver, WorkerAdapter } from '../worker-adapter.js';
 import { isAuthFailure, type AgentCliSpec, type StreamState } from './agents/agent-cli-spec.js';
 
 /** A line longer than this is not an event anyone can use: it is skipped and counted. */
@@ -33,30 +34,46 @@ export class CliAgentAdapter implements WorkerAdapter {
 
   async run(assignment: Assignment): Promise<AttemptResult> {
     if (this.stopped) return failure('cancelled', `Worker "${this.config.id}" has been stopped.`);
-    const resumeSession = assignment.sessions?.get(this.config.agent);
+    const earlier = assignment.sessions?.get(this.config.agent);
+    const result = await this.attempt(assignment, earlier);
+    // A session the agent no longer has (another HOME, cleaned up): the attempt starts afresh.
+    if (earlier && result.outcome === 'failed' && resumeRefused(result.error ?? '')) return this.attempt(assignment, undefined);
+    return result;
+  }
+
+  private async attempt(assignment: Assignment, earlier: EarlierSession | undefined): Promise<AttemptResult> {
+    const resumeSession = earlier?.id;
     const prompt = resumeSession
       ? `Your earlier attempt at this objective was discarded: the working directory is back at its starting point. Carry out the objective again.\n\n${assignment.prompt}`
       : assignment.prompt;
     const { args, stdin } = this.spec.commandLine({ prompt, cwd: assignment.cwd, model: this.config.model, resumeSession, extraArgs: this.config.args });
-    const state: StreamState = { completed: false, cwd: assignment.cwd };
+    const state: StreamState = { completed: false, cwd: assignment.cwd, resumedUsage: earlier?.usage };
     let malformed = 0;
     let stderr = '';
+    const name = `${this.spec.displayName} (worker "${this.config.id}")`;
 
-    const process = new ManagedProcess({
-      command: this.config.command,
-      args,
-      cwd: assignment.cwd,
-      env: { ...this.spec.environment, ...workerEnvironment(this.config) },
-      onStderr: (chunk) => {
-        stderr = (stderr + chunk).slice(-stderrTailBytes);
-      },
-    });
+    let process: ManagedProcess;
+    try {
+      process = new ManagedProcess({
+        command: this.config.command,
+        args,
+        cwd: assignment.cwd,
+        env: { ...this.spec.environment, ...workerEnvironment(this.config) },
+        onStderr: (chunk) => {
+          stderr = (stderr + chunk).slice(-stderrTailBytes);
+        },
+      });
+    } catch (error) {
+      // Some failures come at once from the spawn call rather than as an `error` event.
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'E2BIG' ? 'its command line is longer than the system allows (E2BIG); pass less in "args" or a shorter prompt' : (error as Error).message;
+      return failure('failed', `${name} could not start: ${why}.`);
+    }
     this.running.add(process);
     const pid = process.pid;
     if (pid !== undefined) this.observer.started(this.config.id, pid, this.config.command);
     let spawnError: Error | undefined;
     process.child.once('error', (error) => (spawnError = error));
-
     const lines = readLines(process, (line) => {
       if (!line.trim()) return;
       let event: unknown;
@@ -71,7 +88,7 @@ export class CliAgentAdapter implements WorkerAdapter {
         malformed += 1;
         return;
       }
-      for (const item of this.spec.interpret(event as Record<string, unknown>, state)) assignment.onActivity(item);
+      for (const item of this.spec.interpret(event as Record<string, unknown>, state)) assignment.onActivity(insideWorktree(item, assignment.cwd));
       if (state.stop) void process.stop({ graceMs: 0, termMs: 2_000 });
     }, () => (malformed += 1));
     if (stdin !== undefined) process.child.stdin.end(stdin);
@@ -95,10 +112,9 @@ export class CliAgentAdapter implements WorkerAdapter {
       if (pid !== undefined) this.observer.exited(this.config.id, pid);
     }
 
-    const base = { sessionId: state.sessionId, usage: state.usage };
+    const base = { sessionId: state.sessionId, usage: state.usage, malformedLines: malformed > 0 ? malformed : undefined };
     const malformedNote = malformed > 0 ? ` (${malformed} output line(s) were not JSON events and were skipped)` : '';
     if (malformed > 0) assignment.onActivity(activity('error', `${malformed} output line(s) from ${this.spec.displayName} were not JSON events and were skipped.`, { source: 'jsonl' }));
-    const name = `${this.spec.displayName} (worker "${this.config.id}")`;
 
     if (spawnError) {
       const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
@@ -181,6 +197,22 @@ function readLines(process: ManagedProcess, onLine: (line: string) => void, onOv
     stdout.once('end', finish);
     stdout.once('close', finish);
   });
+}
+
+/** What an agent says when told to resume a session it does not have. */
+function resumeRefused(message: string): boolean {
+  return /no rollout found for thread|no conversation found|invalid session identifier|no previous sessions found|session (id )?(\S+ )?not found/i.test(message);
+}
+
+/** Paths inside the worktree are shown relative to it, as the scopes are written. */
+function insideWorktree(item: Activity, cwd: string): Activity {
+  const relative = (path: string) => {
+    if (!isAbsolute(path)) return path;
+    const inside = relativePath(cwd, path);
+    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+  };
+  if (!item.filePath && !item.files) return item;
+  return { ...item, filePath: item.filePath && relative(item.filePath), files: item.files?.map(relative) };
 }
 
 function lastLines(text: string): string {

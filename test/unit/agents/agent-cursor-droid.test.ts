@@ -177,11 +177,16 @@ describe('Cursor (cursor-agent -p --output-format stream-json)', () => {
       '--model=sonnet-4',
       'Do it',
     ]);
-    // The prompt stays the positional argument, however long (Linux caps one argument at 128 KiB).
+    // The prompt is the positional argument up to 100,000 bytes; Linux caps one argument at 128 KiB,
+    // so a longer one is piped on stdin.
     const long = 'x'.repeat(90_000);
     const line = cursorSpec.commandLine({ prompt: long, cwd: '/w', extraArgs: [] });
     expect(line.args.at(-1)).toBe(long);
     expect(line.stdin).toBeUndefined();
+    const longer = 'x'.repeat(140_000);
+    const piped = cursorSpec.commandLine({ prompt: longer, cwd: '/w', extraArgs: [] });
+    expect(piped.args).toEqual(['-p', '--output-format', 'stream-json', '--force']);
+    expect(piped.stdin).toBe(longer);
   });
 
   it('names its executable, key and login', () => {

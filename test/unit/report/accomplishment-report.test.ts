@@ -29,7 +29,7 @@ function objective(id: string, fields: Partial<ObjectiveFacts>): ObjectiveFacts 
 }
 
 function attempt(objectiveId: string, usage: Pick<AttemptRow, 'inputTokens' | 'outputTokens' | 'costUsd'>): AttemptRow {
-  return { objectiveId, attempt: 1, workerId: 'codex', outcome: 'completed', error: null, sessionId: null, startedAt: '2025-06-01T10:00:00.000Z', finishedAt: null, ...usage };
+  return { objectiveId, attempt: 1, workerId: 'codex', outcome: 'completed', error: null, sessionId: null, malformedLines: null, startedAt: '2025-06-01T10:00:00.000Z', finishedAt: null, ...usage };
 }
 
 const passed = (command = 'npm test'): VerifyResult => ({ command, passed: true, exitCode: 0, durationMs: 2100, outputTail: 'ok', timedOut: false });
@@ -116,6 +116,8 @@ describe('buildAccomplishmentReport', () => {
     const silent = buildAccomplishmentReport(facts({ attempts: [attempt('o1', { inputTokens: null, outputTokens: null, costUsd: null })] }));
     expect(silent.usage.total).toEqual({ inputTokens: null, outputTokens: null, costUsd: null });
     expect(silent.notes).toContain('No worker reported token use or cost.');
+    const noisy = buildAccomplishmentReport(facts({ attempts: [{ ...attempt('o1', { inputTokens: 5, outputTokens: 2, costUsd: null }), malformedLines: 3 }] }));
+    expect(noisy.notes).toContain("Some agent output lines were not events of the agent's stream and were skipped: o1 (attempt 1, worker codex: 3).");
   });
 
   it('tells how to apply the branch, and nothing when nothing merged', () => {

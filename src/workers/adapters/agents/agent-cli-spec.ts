@@ -13,6 +13,8 @@ export interface StreamState {
   finalText?: string;
   /** Token use and cost of the attempt so far. */
   usage?: TokenUsage;
+  /** What the resumed session had used before this attempt; an agent reporting a session's total subtracts it. */
+  resumedUsage?: TokenUsage;
   /** Set when the stream says the run ended well (Claude's and Gemini's `result`, Codex's `turn.completed`). */
   completed: boolean;
   /** Set when the stream says the run failed, with the agent's own words. */
@@ -104,5 +106,5 @@ export function mentionsFlag(args: readonly string[], flags: readonly string[]):
 
 /** Whether an agent's error text means a missing, invalid or refused credential. */
 export function isAuthFailure(message: string): boolean {
-  return /\b401\b|unauthori[sz]ed|invalid[_ ]?(x-)?api[_ ]?key|(missing|no) api key|api key (is )?(missing|invalid|not (set|found|valid))|not logged in|authentication[_ ](failed|error|required)|please run \/login|login required/i.test(message);
+  return /\b401\b|unauthori[sz]ed|invalid[_ ]?(x-)?api[_ ]?key|(missing|no) api key|api key (is )?(missing|invalid|not (set|found|valid))|not logged in|authentication[_ ](failed|error|required)|please run \/login|login required|set an auth method/i.test(message);
 }

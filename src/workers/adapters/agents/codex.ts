@@ -37,8 +37,13 @@ export const codexSpec: AgentCliSpec = {
         break;
       }
       case 'turn.completed': {
+        // The usage is the thread's running total: a resumed thread brings its earlier attempts' share.
         const usage = record(event.usage);
-        addUsage(state, { inputTokens: number(usage?.input_tokens) ?? 0, outputTokens: number(usage?.output_tokens) ?? 0 });
+        const before = state.resumedUsage;
+        addUsage(state, {
+          inputTokens: Math.max(0, (number(usage?.input_tokens) ?? 0) - (before?.inputTokens ?? 0)),
+          outputTokens: Math.max(0, (number(usage?.output_tokens) ?? 0) - (before?.outputTokens ?? 0)),
+        });
         state.completed = true;
         break;
       }

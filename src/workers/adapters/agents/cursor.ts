@@ -12,8 +12,8 @@ import { usageActivity } from './claude.js';
  * argument, a key in `CURSOR_API_KEY` (or `-a/--api-key`), a login through `cursor-agent login`.
  *
  * The prompt is an argument, and Linux caps one argv string at 128 KiB (MAX_ARG_STRLEN): a prompt
- * much above ~100,000 bytes makes the spawn fail with E2BIG. Cursor documents no prompt file; it
- * does read a piped stdin (seen in practice, not documented as such), which would be the way out.
+ * above 100,000 bytes is piped on stdin instead, with no positional prompt. Cursor documents no
+ * prompt file; it does read a piped stdin (seen in practice, not documented as such).
  *
  * Events (docs "Output format", cli/reference/output-format, its stream-json section and example
  * sequence):
@@ -54,7 +54,9 @@ export const cursorSpec: AgentCliSpec = {
     if (!mentionsFlag(extraArgs, ['--force', '-f', '--yolo'])) args.push('--force');
     if (model && !mentionsFlag(extraArgs, ['--model', '-m'])) args.push('--model', model);
     if (resumeSession && !mentionsFlag(extraArgs, ['--resume', '--continue'])) args.push('--resume', resumeSession);
-    args.push(...extraArgs, prompt);
+    args.push(...extraArgs);
+    if (Buffer.byteLength(prompt) > 100_000) return { args, stdin: prompt };
+    args.push(prompt);
     return { args };
   },
 
