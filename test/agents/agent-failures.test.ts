@@ -1,8 +1,11 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectToServer, textOf, type ServerConnection } from '../helpers/stdio-server.js';
 import { isProcessAlive, objectiveOf, recordedWorkerPids, startRun, waitForRunEnd } from '../helpers/run-helpers.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
-import { agentWorkers, createAgentHome, type AgentHome } from './agent-team.js';
+import { agentWorkers, apReply, createAgentHome, type AgentHome } from './agent-team.js';
+import { startScriptedModelServer, type ScriptedModelServer, type ScriptStep } from './scripted-model-server.js';
 
 /**
  * The real Codex CLI with no model it can reach retries for ever ("Reconnecting..."): only the
@@ -56,6 +59,63 @@ describe('real Codex with an unreachable model', () => {
       await connection.close();
       bareHome.remove();
       bare.remove();
+    }
+  });
+});
+
+/**
+ * A failed attempt is retried on another Codex worker sharing the same home: it resumes the
+ * thread, told that the worktree was reset, and only its own tokens are counted.
+ */
+describe('real Codex retrying an objective', () => {
+  const failed = 'STATUS=FAILED\n### Failure Report\nThe first try went wrong.';
+  const script = (prompt: string): ScriptStep[] =>
+    // The model answers by the number of tool results in the conversation: a resumed thread
+    // brings the first attempt's one along, so the second attempt's script starts at step 1.
+    /earlier attempt at this objective was discarded/.test(prompt)
+      ? [{ message: 'unused' }, { shell: 'mkdir -p alpha && echo second > alpha/retry.txt' }, { message: apReply('alpha/retry.txt', 'feat(alpha): retry') }]
+      : [{ shell: 'mkdir -p alpha && echo first > alpha/first.txt' }, { message: failed }];
+  let repo: TempRepo;
+  let home: AgentHome;
+  let model: ScriptedModelServer;
+  let server: ServerConnection;
+
+  beforeAll(async () => {
+    model = await startScriptedModelServer({ scriptFor: script });
+    home = createAgentHome();
+    repo = createTempRepo({ 'README.md': '# Retry\n', 'alpha/.keep': '' });
+    const { codex } = agentWorkers(model.url, home.home);
+    repo.write('team.json', JSON.stringify({ maxAttempts: 2, workers: [codex, { ...codex, id: 'codex-2' }] }));
+    server = await connectToServer({ repo: repo.root });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await model?.close();
+    home?.remove();
+    repo?.remove();
+  });
+
+  it('resumes the same thread on the other worker and records each attempt\'s own tokens', async () => {
+    const runId = await startRun(server, repo.root, [{ id: 'cx', title: 'Codex retries', scopeTouch: ['alpha/'], agent: 'codex' }]);
+    const status = await waitForRunEnd(server, runId, 180_000);
+    const objective = objectiveOf(status, 'cx');
+    expect(objective.state, objective.error ?? '').toBe('merged');
+    // The first attempt's file went with its worktree: only the retry's work is merged.
+    expect(repo.git('ls-tree', '-r', '--name-only', `ap/${runId}`, 'alpha').trim().split('\n')).toEqual(['alpha/.keep', 'alpha/retry.txt']);
+    const database = new Database(join(repo.root, '.ap/orchestrator.db'), { readonly: true });
+    try {
+      const attempts = database
+        .prepare<[string], { attempt: number; worker_id: string; outcome: string; session_id: string; input_tokens: number; output_tokens: number }>(
+          'SELECT attempt, worker_id, outcome, session_id, input_tokens, output_tokens FROM attempts WHERE run_id = ? ORDER BY attempt',
+        )
+        .all(runId);
+      expect(attempts.map((attempt) => [attempt.worker_id, attempt.outcome])).toEqual([['codex-1', 'failed'], ['codex-2', 'completed']]);
+      expect(attempts[1]!.session_id).toBe(attempts[0]!.session_id);
+      // Two model requests per attempt, 20 input and 10 output tokens each.
+      for (const attempt of attempts) expect([attempt.input_tokens, attempt.output_tokens]).toEqual([40, 20]);
+    } finally {
+      database.close();
     }
   });
 });
