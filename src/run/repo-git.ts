@@ -37,6 +37,9 @@ export interface WorktreeCommit {
   leftovers: string[];
 }
 
+/** Above this, a changed file's content is hashed by git instead of being read here. */
+const inlineLimitBytes = 16 * 1024 * 1024;
+
 const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /** The git operations the run engine needs, on one repository. */
@@ -195,7 +198,8 @@ export class RepoGit {
       if (!info || (!info.isFile() && !info.isSymbolicLink())) continue;
       const mode = info.isSymbolicLink() ? '120000' : (worktreeMode ?? ((info.mode & 0o100) !== 0 ? '100755' : '100644'));
       const status = headMode === '000000' ? 'A' : (headMode === '120000') !== (mode === '120000') ? 'T' : 'M';
-      if (!asIs && mode !== '120000') {
+      // Large files are streamed by git rather than read into this process.
+      if ((!asIs || info.size > inlineLimitBytes) && mode !== '120000') {
         filtered.push({ path, mode, status, headMode, headSha });
         continue;
       }

@@ -95,14 +95,18 @@ describe('real agent CLIs in one wave', () => {
       const activities = database
         .prepare<[string], { payload_json: string }>("SELECT payload_json FROM events WHERE run_id = ? AND type = 'worker_activity'")
         .all(runId)
-        .map((row) => JSON.parse(row.payload_json) as { worker_id: string; activity_type: string; tool_name: string | null; command: string | null; usage: { inputTokens: number } | null });
+        .map((row) => JSON.parse(row.payload_json) as { worker_id: string; activity_type: string; tool_name: string | null; command: string | null; exit_code: number | null; file_path: string | null; usage: { inputTokens: number } | null });
       const kinds = (worker: string) => new Set(activities.filter((item) => item.worker_id === worker).map((item) => item.activity_type));
       for (const kind of ['command', 'file_change', 'message', 'usage']) expect(kinds('codex-1')).toContain(kind);
-      for (const kind of ['tool_use', 'message', 'usage', 'completed']) expect(kinds('claude-1')).toContain(kind);
-      for (const kind of ['tool_use', 'message', 'usage', 'completed']) expect(kinds('gemini-1')).toContain(kind);
+      for (const kind of ['tool_use', 'command', 'file_change', 'message', 'usage', 'completed']) expect(kinds('claude-1'), 'claude-1').toContain(kind);
+      for (const kind of ['tool_use', 'command', 'file_change', 'message', 'usage', 'completed']) expect(kinds('gemini-1'), 'gemini-1').toContain(kind);
       expect(activities.some((item) => item.worker_id === 'codex-1' && item.activity_type === 'command' && item.command?.includes('codex.txt'))).toBe(true);
-      expect(activities.some((item) => item.worker_id === 'claude-1' && item.tool_name === 'Write')).toBe(true);
-      expect(activities.some((item) => item.worker_id === 'gemini-1' && item.tool_name === 'write_file')).toBe(true);
+      // Both scripted commands print nothing and succeed: exit code 0 is known for certain.
+      expect(activities.some((item) => item.worker_id === 'claude-1' && item.activity_type === 'command' && item.command?.includes('claude.txt') && item.exit_code === 0)).toBe(true);
+      expect(activities.some((item) => item.worker_id === 'gemini-1' && item.activity_type === 'command' && item.command?.includes('gemini.txt') && item.exit_code === 0)).toBe(true);
+      // The agents write to absolute paths in their worktree; the file change names the repo path.
+      expect(activities.some((item) => item.worker_id === 'claude-1' && item.activity_type === 'file_change' && item.tool_name === 'Write' && item.file_path === 'beta/written.txt')).toBe(true);
+      expect(activities.some((item) => item.worker_id === 'gemini-1' && item.activity_type === 'file_change' && item.tool_name === 'write_file' && item.file_path === 'gamma/written.txt')).toBe(true);
 
       const attempts = database
         .prepare<[string], { objective_id: string; input_tokens: number | null; output_tokens: number | null; session_id: string | null }>('SELECT objective_id, input_tokens, output_tokens, session_id FROM attempts WHERE run_id = ?')

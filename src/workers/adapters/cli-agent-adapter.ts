@@ -1,11 +1,10 @@
 import { parseWorkerReply } from '../../core/worker-reply/worker-reply.js';
 import { workerEnvironment, type WorkerConfig } from '../../config/worker-config.js';
 import type { Logger } from '../../logger.js';
-import { isAbsolute, relative as relativePath } from 'node:path';
 import { activity, type Activity } from '../activity.js';
 import { ManagedProcess, type ExitInfo } from '../process/managed-process.js';
 import type { Assignment, AttemptResult, EarlierSession, ProcessObserver, WorkerAdapter } from '../worker-adapter.js';
-import { isAuthFailure, type AgentCliSpec, type StreamState } from './agents/agent-cli-spec.js';
+import { isAuthFailure, pathInWorktree, type AgentCliSpec, type StreamState } from './agents/agent-cli-spec.js';
 
 /** A line longer than this is not an event anyone can use: it is skipped and counted. */
 const maxLineBytes = 16 * 1024 * 1024;
@@ -206,13 +205,8 @@ function resumeRefused(message: string): boolean {
 
 /** Paths inside the worktree are shown relative to it, as the scopes are written. */
 function insideWorktree(item: Activity, cwd: string): Activity {
-  const relative = (path: string) => {
-    if (!isAbsolute(path)) return path;
-    const inside = relativePath(cwd, path);
-    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
-  };
   if (!item.filePath && !item.files) return item;
-  return { ...item, filePath: item.filePath && relative(item.filePath), files: item.files?.map(relative) };
+  return { ...item, filePath: pathInWorktree(item.filePath, cwd), files: item.files?.map((file) => pathInWorktree(file, cwd)!) };
 }
 
 function lastLines(text: string): string {

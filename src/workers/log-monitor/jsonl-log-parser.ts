@@ -23,14 +23,14 @@ export function parseJsonlLogLine(line: string): Activity[] {
 export function activitiesFromJsonEvent(event: unknown): Activity[] {
   const value = record(event);
   if (!value) return [];
-  const timestamp = timestampOf(value.timestamp);
-  // Fields that came out undefined are left off, so activities from every source look alike.
-  const make = (kind: ActivityKind, description: string, fields: Partial<Activity> = {}) =>
-    activity(kind, description, { ...Object.fromEntries(Object.entries(fields).filter((entry) => entry[1] !== undefined)), timestamp, source });
+  const make = activityMaker(value);
   switch (value.type) {
     case 'item.started':
     case 'item.completed':
       return codexItem(record(value.item), value.type === 'item.started', make);
+    case 'item.updated':
+      // Only the plan changes in place; other items are shown when they start or complete.
+      return record(value.item)?.type === 'todo_list' ? codexItem(record(value.item), false, make) : [];
     case 'turn.completed': {
       const usage = tokenUsage(record(value.usage));
       return usage ? [make('usage', usageText(usage), { usage })] : [];
@@ -60,7 +60,14 @@ export function activitiesFromJsonEvent(event: unknown): Activity[] {
   }
 }
 
-type Make = (kind: ActivityKind, description: string, fields?: Partial<Activity>) => Activity;
+export type Make = (kind: ActivityKind, description: string, fields?: Partial<Activity>) => Activity;
+
+/** Activities stamped with the event's own time; fields that came out undefined are left off, so activities from every source look alike. */
+export function activityMaker(event: Json): Make {
+  const timestamp = timestampOf(event.timestamp);
+  return (kind, description, fields = {}) =>
+    activity(kind, description, { ...Object.fromEntries(Object.entries(fields).filter((entry) => entry[1] !== undefined)), timestamp, source });
+}
 
 /** Commands and tool calls are shown when they start; everything else when it completes. */
 function codexItem(item: Json | undefined, started: boolean, make: Make): Activity[] {
@@ -94,9 +101,22 @@ function codexItem(item: Json | undefined, started: boolean, make: Make): Activi
       return started ? [make('tool_use', text(item.query) ?? 'web search', { toolName: 'web_search' })] : [];
     case 'error':
       return started ? [] : [make('error', text(item.message) ?? 'Error')];
+    case 'todo_list': {
+      const plan = started ? undefined : planText(item);
+      return plan ? [make('message', plan)] : [];
+    }
     default:
       return [];
   }
+}
+
+/** `Plan: [x] first step; [ ] second step`, or undefined for an empty plan. */
+function planText(item: Json): string | undefined {
+  const steps = array(item.items)
+    .map(record)
+    .filter((step) => text(step?.text) !== undefined)
+    .map((step) => `[${step?.completed === true ? 'x' : ' '}] ${text(step?.text)!}`);
+  return steps.length > 0 ? `Plan: ${steps.join('; ')}` : undefined;
 }
 
 function claudeAssistant(event: Json, make: Make): Activity[] {
@@ -207,7 +227,8 @@ function commandText(value: unknown): string | undefined {
   return text(value);
 }
 
-function contentText(value: unknown): string | undefined {
+/** Tool result content: a string, or text blocks. */
+export function contentText(value: unknown): string | undefined {
   if (typeof value === 'string') return value || undefined;
   const parts = array(value)
     .map((part) => text(record(part)?.text))

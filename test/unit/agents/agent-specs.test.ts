@@ -85,6 +85,8 @@ describe('Claude Code spec (recorded stream-json)', () => {
     expect(state.usage).toEqual({ inputTokens: 24, outputTokens: 10, costUsd: 0.00022200000000000003 });
     const tool = activities.find((item) => item.kind === 'tool_use');
     expect(tool).toMatchObject({ toolName: 'Bash', command: 'echo hi > hello3.txt && cat hello3.txt' });
+    const command = activities.find((item) => item.kind === 'command');
+    expect(command).toMatchObject({ toolName: 'Bash', command: 'echo hi > hello3.txt && cat hello3.txt', exitCode: 0, timestamp: '2026-11-25T12:07:02.184Z' });
     expect(activities.filter((item) => item.kind === 'usage')).toHaveLength(1);
     expect(activities.at(-2)?.kind).toBe('completed');
   });
@@ -115,8 +117,10 @@ describe('Gemini CLI spec (recorded stream-json)', () => {
   it('reads the shell tool, the streamed message, stats and the session', () => {
     const { state, activities } = replay(geminiSpec, 'gemini-mock.jsonl');
     expect(state).toMatchObject({ sessionId: 'cef26bca-fd71-41a2-98d3-1915c69db39b', finalText: 'Done: created hello4.txt', completed: true, usage: { inputTokens: 20, outputTokens: 6 } });
-    expect(activities.map((item) => item.kind)).toEqual(['tool_use', 'message', 'completed', 'usage']);
+    expect(activities.map((item) => item.kind)).toEqual(['tool_use', 'command', 'message', 'completed', 'usage']);
     expect(activities[0]).toMatchObject({ toolName: 'run_shell_command', command: 'echo hi > hello4.txt && cat hello4.txt' });
+    // The command printed "hi", and Gemini CLI says "success" whatever the exit code: it stays unknown.
+    expect(activities[1]).toMatchObject({ toolName: 'run_shell_command', command: 'echo hi > hello4.txt && cat hello4.txt', exitCode: null });
   });
 
   it('joins streamed deltas into one message', () => {

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Activity, TokenUsage } from '../../activity.js';
 
 /** Agent kinds driven as headless CLIs that write JSONL events on stdout. */
@@ -97,6 +98,13 @@ export function addUsage(state: StreamState, usage: TokenUsage | undefined): voi
   total.outputTokens += usage.outputTokens;
   if (usage.costUsd !== undefined) total.costUsd = (total.costUsd ?? 0) + usage.costUsd;
   state.usage = total;
+}
+
+/** Absolute paths inside the worktree become repo-relative; others are kept as they are. */
+export function pathInWorktree(path: string | undefined, cwd: string | undefined): string | undefined {
+  if (!path || !cwd || !isAbsolute(path)) return path;
+  const inside = relative(cwd, path);
+  return inside && inside.split(sep)[0] !== '..' && !isAbsolute(inside) ? inside : path;
 }
 
 /** Whether extra args already say something about one of these flags (then the preset's is left out). */

@@ -1,6 +1,20 @@
-import { activity, type Activity, type TokenUsage } from '../../activity.js';
-import { activitiesFromJsonEvent } from '../../log-monitor/jsonl-log-parser.js';
-import { addUsage, array, isAuthFailure, mentionsFlag, number, record, text, type AgentCliSpec } from './agent-cli-spec.js';
+import { activity, filePathIn, type Activity, type TokenUsage } from '../../activity.js';
+import { activitiesFromJsonEvent, activityMaker, contentText, type Make } from '../../log-monitor/jsonl-log-parser.js';
+import { addUsage, array, isAuthFailure, mentionsFlag, number, pathInWorktree, record, text, type AgentCliSpec, type StreamState } from './agent-cli-spec.js';
+
+type Json = Record<string, unknown>;
+
+/** A tool call as the assistant asked for it: its result names only the call's id. */
+interface ToolCall {
+  name: string;
+  input: Json;
+}
+
+/** Tool calls still waiting for their result, by id, per stream. */
+const pendingCalls = new WeakMap<StreamState, Map<string, ToolCall>>();
+
+/** Tools whose success means a file in the worktree changed. */
+const fileTools = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 
 /**
  * Claude Code: `claude -p --output-format stream-json --verbose`, the prompt on stdin. The
@@ -28,7 +42,9 @@ export const claudeSpec: AgentCliSpec = {
   interpret(event, state) {
     state.sessionId = text(event.session_id) ?? state.sessionId;
     const activities = activitiesFromJsonEvent(event);
+    if (event.type === 'user') activities.push(...toolResults(event, state));
     if (event.type === 'assistant') {
+      rememberToolCalls(event, state);
       const failure = text(event.error);
       const content = array(record(event.message)?.content).map(record);
       const said = content.filter((block) => block?.type === 'text').map((block) => text(block?.text)).filter((part) => part !== undefined);
@@ -70,6 +86,59 @@ export const claudeSpec: AgentCliSpec = {
     return activities;
   },
 };
+
+function rememberToolCalls(event: Json, state: StreamState): void {
+  for (const block of array(record(event.message)?.content).map(record)) {
+    const id = text(block?.id);
+    if (block?.type !== 'tool_use' || !id) continue;
+    const calls = pendingCalls.get(state) ?? new Map<string, ToolCall>();
+    calls.set(id, { name: text(block.name) ?? 'tool', input: record(block.input) ?? {} });
+    pendingCalls.set(state, calls);
+  }
+}
+
+/** Commands and file changes are shown when their result says how they went. */
+function toolResults(event: Json, state: StreamState): Activity[] {
+  const results = array(record(event.message)?.content)
+    .map(record)
+    .filter((block): block is Json => block?.type === 'tool_result');
+  // The top-level outcome belongs to the event's only result; with several, it is nobody's for sure.
+  const outcome = results.length === 1 ? record(event.tool_use_result) : undefined;
+  const make = activityMaker(event);
+  const calls = pendingCalls.get(state);
+  return results.flatMap((result) => {
+    const id = text(result.tool_use_id);
+    const call = id ? calls?.get(id) : undefined;
+    if (!id || !call) return [];
+    calls?.delete(id);
+    return toolResultActivities(call, result, outcome, state.cwd, make);
+  });
+}
+
+function toolResultActivities(call: ToolCall, result: Json, outcome: Json | undefined, cwd: string | undefined, make: Make): Activity[] {
+  if (call.name === 'Bash') {
+    const command = text(call.input.command);
+    return command ? [make('command', command, { toolName: call.name, command, exitCode: bashExitCode(result, outcome), filePath: filePathIn(command) })] : [];
+  }
+  // A successful Write leaves `is_error` out altogether.
+  if (!fileTools.has(call.name) || result.is_error === true) return [];
+  const file = pathInWorktree(text(call.input.file_path) ?? text(call.input.notebook_path), cwd);
+  return file ? [make('file_change', `${call.name} ${file}`, { toolName: call.name, filePath: file, files: [file] })] : [];
+}
+
+/**
+ * A failed command's result starts "Exit code N" (a refused or broken call has no code). A result
+ * that is not an error has no known code either when the command was interrupted, moved to the
+ * background, or ended with a non-zero code Claude Code reads as an answer (grep's 1, "No matches").
+ */
+function bashExitCode(result: Json, outcome: Json | undefined): number | null {
+  if (result.is_error === true) {
+    const shown = /^\s*Exit code (\d+)/.exec(contentText(result.content) ?? '');
+    return shown ? Number(shown[1]) : null;
+  }
+  if (outcome?.interrupted === true || text(outcome?.backgroundTaskId) || text(outcome?.returnCodeInterpretation)) return null;
+  return 0;
+}
 
 /** The result's usage counts cache reads and writes apart from the rest of the input. */
 function resultUsage(event: Record<string, unknown>): TokenUsage | undefined {
