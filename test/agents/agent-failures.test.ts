@@ -1,37 +1,30 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectToServer, textOf, type ServerConnection } from '../helpers/stdio-server.js';
+import { textOf } from '../helpers/stdio-server.js';
 import { isProcessAlive, objectiveOf, recordedWorkerPids, startRun, waitForRunEnd } from '../helpers/run-helpers.js';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
-import { agentWorkers, apReply, createAgentHome, type AgentHome } from './agent-team.js';
-import { startScriptedModelServer, type ScriptedModelServer, type ScriptStep } from './scripted-model-server.js';
+import { agentWorkers, apReply, startAgentTestBed, type AgentTestBed } from './agent-team.js';
+import type { ScriptStep } from './scripted-model-server.js';
 
 /**
  * The real Codex CLI with no model it can reach retries for ever ("Reconnecting..."): only the
  * orchestrator's timeout ends it, with its whole process group.
  */
 describe('real Codex with an unreachable model', () => {
-  let repo: TempRepo;
-  let home: AgentHome;
-  let server: ServerConnection;
+  let bed: AgentTestBed;
 
   beforeAll(async () => {
-    home = createAgentHome();
-    repo = createTempRepo({ 'README.md': '# Offline\n', 'alpha/.keep': '' });
-    // Port 9 (discard) has no listener here: every connection is refused at once.
-    const { codex } = agentWorkers('http://127.0.0.1:9', home.home, { codex: { timeoutSeconds: 6 } });
-    repo.write('team.json', JSON.stringify({ maxAttempts: 1, workers: [codex] }));
-    server = await connectToServer({ repo: repo.root });
+    // With no model server, the workers point at port 9 (discard): no listener, every connection refused at once.
+    bed = await startAgentTestBed({
+      files: { 'README.md': '# Offline\n', 'alpha/.keep': '' },
+      team: (url, home) => ({ maxAttempts: 1, workers: [agentWorkers(url, home, { codex: { timeoutSeconds: 6 } }).codex] }),
+    });
   }, 60_000);
 
-  afterAll(async () => {
-    await server?.close();
-    home?.remove();
-    repo?.remove();
-  });
+  afterAll(async () => bed?.close());
 
   it('ends the attempt at the timeout, says what Codex was doing, and leaves no process', async () => {
+    const { server, repo } = bed;
     const started = Date.now();
     const runId = await startRun(server, repo.root, [{ id: 'cx', title: 'Codex offline', scopeTouch: ['alpha/'], agent: 'codex-1' }]);
     const status = await waitForRunEnd(server, runId, 90_000);
@@ -43,22 +36,22 @@ describe('real Codex with an unreachable model', () => {
   });
 
   it('warns at the start when a worker has neither a key nor a login', async () => {
-    const bare = createTempRepo({ 'README.md': '# Bare\n', 'alpha/.keep': '' });
-    const bareHome = createAgentHome();
-    const connection = await connectToServer({ repo: bare.root });
+    const bare = await startAgentTestBed({
+      files: { 'README.md': '# Bare\n', 'alpha/.keep': '' },
+      team: (url, home) => {
+        const { codex } = agentWorkers(url, home, { codex: { timeoutSeconds: 3 } });
+        return { maxAttempts: 1, workers: [{ ...codex, env: { HOME: home, CODEX_HOME: `${home}/.codex` } }] };
+      },
+    });
     try {
-      const { codex } = agentWorkers('http://127.0.0.1:9', bareHome.home, { codex: { timeoutSeconds: 3 } });
-      bare.write('team.json', JSON.stringify({ maxAttempts: 1, workers: [{ ...codex, env: { HOME: bareHome.home, CODEX_HOME: `${bareHome.home}/.codex` } }] }));
-      const analysis = await connection.call('analyze', { repo: bare.root, request: 'No key' });
-      const plan = await connection.call('plan', { analysisId: analysis.structuredContent!.analysisId, objectives: [{ id: 'cx', title: 'No key', scopeTouch: ['alpha/'] }], approve: true });
-      const started = await connection.call('execute', { planId: plan.structuredContent!.planId });
+      const analysis = await bare.server.call('analyze', { repo: bare.repo.root, request: 'No key' });
+      const plan = await bare.server.call('plan', { analysisId: analysis.structuredContent!.analysisId, objectives: [{ id: 'cx', title: 'No key', scopeTouch: ['alpha/'] }], approve: true });
+      const started = await bare.server.call('execute', { planId: plan.structuredContent!.planId });
       expect(started.isError, textOf(started)).toBeFalsy();
       expect(started.structuredContent!.warnings).toEqual([expect.stringMatching(/^Worker "codex-1" \(Codex\) may not be able to log in: No key or login found\. Run `codex login`/)]);
-      await waitForRunEnd(connection, String(started.structuredContent!.runId), 60_000);
+      await waitForRunEnd(bare.server, String(started.structuredContent!.runId), 60_000);
     } finally {
-      await connection.close();
-      bareHome.remove();
-      bare.remove();
+      await bare.close();
     }
   });
 });
@@ -75,28 +68,23 @@ describe('real Codex retrying an objective', () => {
     /earlier attempt at this objective was discarded/.test(prompt)
       ? [{ message: 'unused' }, { shell: 'mkdir -p alpha && echo second > alpha/retry.txt' }, { message: apReply('alpha/retry.txt', 'feat(alpha): retry') }]
       : [{ shell: 'mkdir -p alpha && echo first > alpha/first.txt' }, { message: failed }];
-  let repo: TempRepo;
-  let home: AgentHome;
-  let model: ScriptedModelServer;
-  let server: ServerConnection;
+  let bed: AgentTestBed;
 
   beforeAll(async () => {
-    model = await startScriptedModelServer({ scriptFor: script });
-    home = createAgentHome();
-    repo = createTempRepo({ 'README.md': '# Retry\n', 'alpha/.keep': '' });
-    const { codex } = agentWorkers(model.url, home.home);
-    repo.write('team.json', JSON.stringify({ maxAttempts: 2, workers: [codex, { ...codex, id: 'codex-2' }] }));
-    server = await connectToServer({ repo: repo.root });
+    bed = await startAgentTestBed({
+      files: { 'README.md': '# Retry\n', 'alpha/.keep': '' },
+      model: { scriptFor: script },
+      team: (url, home) => {
+        const { codex } = agentWorkers(url, home);
+        return { maxAttempts: 2, workers: [codex, { ...codex, id: 'codex-2' }] };
+      },
+    });
   }, 60_000);
 
-  afterAll(async () => {
-    await server?.close();
-    await model?.close();
-    home?.remove();
-    repo?.remove();
-  });
+  afterAll(async () => bed?.close());
 
   it('resumes the same thread on the other worker and records each attempt\'s own tokens', async () => {
+    const { server, repo } = bed;
     const runId = await startRun(server, repo.root, [{ id: 'cx', title: 'Codex retries', scopeTouch: ['alpha/'], agent: 'codex' }]);
     const status = await waitForRunEnd(server, runId, 180_000);
     const objective = objectiveOf(status, 'cx');

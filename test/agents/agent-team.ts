@@ -2,6 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectToServer, type ServerConnection } from '../helpers/stdio-server.js';
+import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
+import { startScriptedModelServer, type ScriptedModelServer, type ScriptedModelServerOptions } from './scripted-model-server.js';
 
 const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
 
@@ -78,4 +81,37 @@ export function objectiveIdIn(prompt: string): string | undefined {
 /** What a well-behaved agent says at the end, in the AP reply format. */
 export function apReply(summary: string, commit: string): string {
   return `STATUS=COMPLETED\n### Change Summary\n- ${summary}\n### Test Status\nnot run\n### Commit Message\n${commit}`;
+}
+
+/** What an agent test works with: a repository with a team, its server, a home, maybe a model. */
+export interface AgentTestBed {
+  repo: TempRepo;
+  home: AgentHome;
+  model: ScriptedModelServer | undefined;
+  server: ServerConnection;
+  close(): Promise<void>;
+}
+
+/**
+ * A temp repository holding `files` and the team.json `team` makes (given the scripted model's
+ * URL, when `model` options are given, and the agents' home), and the stdio server on it.
+ */
+export async function startAgentTestBed(options: { files: Record<string, string>; team: (modelUrl: string, home: string) => unknown; model?: ScriptedModelServerOptions }): Promise<AgentTestBed> {
+  const model = options.model ? await startScriptedModelServer(options.model) : undefined;
+  const home = createAgentHome();
+  const repo = createTempRepo(options.files);
+  repo.write('team.json', JSON.stringify(options.team(model?.url ?? 'http://127.0.0.1:9', home.home)));
+  const server = await connectToServer({ repo: repo.root });
+  return {
+    repo,
+    home,
+    model,
+    server,
+    close: async () => {
+      await server.close();
+      await model?.close();
+      home.remove();
+      repo.remove();
+    },
+  };
 }

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
-import { connectToServer, textOf, type ServerConnection } from '../helpers/stdio-server.js';
+import type { TempRepo } from '../helpers/temp-repo.js';
+import { textOf, type ServerConnection } from '../helpers/stdio-server.js';
 import { startRun, waitForRunEnd, objectiveOf, recordedWorkerPids, isProcessAlive } from '../helpers/run-helpers.js';
-import { agentWorkers, apReply, createAgentHome, objectiveIdIn, type AgentHome } from './agent-team.js';
-import { startScriptedModelServer, type ScriptStep, type ScriptedModelServer } from './scripted-model-server.js';
+import { agentWorkers, apReply, objectiveIdIn, startAgentTestBed, type AgentTestBed } from './agent-team.js';
+import type { ScriptStep } from './scripted-model-server.js';
 
 /**
  * The real Codex, Claude Code and Gemini CLIs, installed from npm, each pointed at the scripted
@@ -34,21 +34,23 @@ describe('real agent CLIs in one wave', () => {
       { message: apReply('epsilon/inside.txt', 'feat(epsilon): add inside file') },
     ],
   };
+  let bed: AgentTestBed;
   let repo: TempRepo;
-  let model: ScriptedModelServer;
-  let home: AgentHome;
   let server: ServerConnection;
   let runId: string;
 
   beforeAll(async () => {
-    model = await startScriptedModelServer({ scriptFor: (prompt) => scripts[objectiveIdIn(prompt) ?? ''] });
-    home = createAgentHome();
-    repo = createTempRepo({ 'README.md': '# Agents\n', 'alpha/.keep': '', 'beta/.keep': '', 'gamma/.keep': '', 'delta/.keep': '', 'epsilon/.keep': '' });
-    const workers = agentWorkers(model.url, home.home, { codex: { maxConcurrent: 2 } });
-    repo.write('team.json', JSON.stringify({ maxAttempts: 1, workers: [workers.codex, workers.claude, workers.gemini, { id: 'builtin-1', agent: 'builtin' }] }));
+    bed = await startAgentTestBed({
+      files: { 'README.md': '# Agents\n', 'alpha/.keep': '', 'beta/.keep': '', 'gamma/.keep': '', 'delta/.keep': '', 'epsilon/.keep': '' },
+      model: { scriptFor: (prompt) => scripts[objectiveIdIn(prompt) ?? ''] },
+      team: (url, home) => {
+        const workers = agentWorkers(url, home, { codex: { maxConcurrent: 2 } });
+        return { maxAttempts: 1, workers: [workers.codex, workers.claude, workers.gemini, { id: 'builtin-1', agent: 'builtin' }] };
+      },
+    });
+    ({ repo, server } = bed);
     repo.git('add', '-A');
     repo.git('commit', '-q', '-m', 'team');
-    server = await connectToServer({ repo: repo.root });
     runId = await startRun(server, repo.root, [
       { id: 'cx', title: 'Codex writes alpha', scopeTouch: ['alpha/'], agent: 'codex-1' },
       { id: 'cl', title: 'Claude writes beta', scopeTouch: ['beta/'], agent: 'claude-1' },
@@ -58,12 +60,7 @@ describe('real agent CLIs in one wave', () => {
     ]);
   }, 120_000);
 
-  afterAll(async () => {
-    await server?.close();
-    await model?.close();
-    home?.remove();
-    repo?.remove();
-  });
+  afterAll(async () => bed?.close());
 
   it('runs every agent in the same wave and merges exactly the in-scope files', async () => {
     const status = await waitForRunEnd(server, runId, 240_000);
@@ -142,28 +139,23 @@ describe('real agent CLIs in one wave', () => {
 
 /** A refused key ends each real agent's attempt at once, with what to do about it. */
 describe('real agent CLIs with a refused key', () => {
-  let repo: TempRepo;
-  let model: ScriptedModelServer;
-  let home: AgentHome;
-  let server: ServerConnection;
+  let bed: AgentTestBed;
 
   beforeAll(async () => {
-    model = await startScriptedModelServer({ scriptFor: () => undefined, failStatus: 401 });
-    home = createAgentHome();
-    repo = createTempRepo({ 'README.md': '# Keys\n', 'alpha/.keep': '', 'beta/.keep': '', 'gamma/.keep': '' });
-    const workers = agentWorkers(model.url, home.home);
-    repo.write('team.json', JSON.stringify({ maxAttempts: 1, workers: [workers.codex, workers.claude, workers.gemini] }));
-    server = await connectToServer({ repo: repo.root });
+    bed = await startAgentTestBed({
+      files: { 'README.md': '# Keys\n', 'alpha/.keep': '', 'beta/.keep': '', 'gamma/.keep': '' },
+      model: { scriptFor: () => undefined, failStatus: 401 },
+      team: (url, home) => {
+        const workers = agentWorkers(url, home);
+        return { maxAttempts: 1, workers: [workers.codex, workers.claude, workers.gemini] };
+      },
+    });
   }, 60_000);
 
-  afterAll(async () => {
-    await server?.close();
-    await model?.close();
-    home?.remove();
-    repo?.remove();
-  });
+  afterAll(async () => bed?.close());
 
   it('fails each objective quickly and says how to log in or set the key', async () => {
+    const { server, repo } = bed;
     const started = Date.now();
     const runId = await startRun(server, repo.root, [
       { id: 'cx', title: 'Codex', scopeTouch: ['alpha/'], agent: 'codex-1' },
