@@ -159,7 +159,8 @@ export class LogMonitor {
       if (!tail || existsSync(path)) return;
       this.tails.delete(key);
       this.options.log?.debug('log file gone', { workerId: source.workerId, path });
-      void tail.close();
+      // Should the file come back, discovery follows it with a new tail; this one must not read it too.
+      void tail.close({ gone: true });
     });
   }
 

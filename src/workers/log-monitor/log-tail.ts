@@ -61,20 +61,26 @@ export class LogTail {
     this.timer = setInterval(() => this.schedule(true), this.options.pollIntervalMs ?? 250);
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
+  /**
+   * Stops following. Lines written just before still count: the path gets a last look, unless
+   * `gone` says the file went away for good, and a new file at the path is not this tail's.
+   */
+  close(options: { gone?: boolean } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.gone ?? false);
     return this.closing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(gone: boolean): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.closeWatcher();
     await this.running;
-    // Lines written just before close still count.
-    this.checkPath = true;
-    await this.look().catch((error: unknown) => this.report(error));
+    if (gone) await this.readToEnd().catch((error: unknown) => this.report(error));
+    else {
+      this.checkPath = true;
+      await this.look().catch((error: unknown) => this.report(error));
+    }
     await this.handle?.close().catch(() => undefined);
     this.handle = undefined;
     this.splitter.flush();
