@@ -45,7 +45,7 @@ export class CommandRunner {
   private turn = 0;
   private closed = false;
 
-  constructor(private readonly size = Number(process.env.AP_HELPERS ?? 2)) {}
+  constructor(private readonly size = 2) {}
 
   run(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
     const helper = this.helper();

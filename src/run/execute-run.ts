@@ -141,7 +141,7 @@ async function integrationWorktree(context: RunContext, commit: string): Promise
   await context.git!.switchWorktree(worktree, objectiveBranch(context.runId, '_verify'), commit, true);
   // Dependencies are not in git; verify commands such as `npm test` expect them where they usually are.
   const modules = join(context.repo, 'node_modules');
-  if (existsSync(modules)) symlinkSync(modules, join(worktree.path, 'node_modules'), 'dir');
+  if (existsSync(modules) && !existsSync(join(worktree.path, 'node_modules'))) symlinkSync(modules, join(worktree.path, 'node_modules'), 'dir');
   return worktree.path;
 }
 
