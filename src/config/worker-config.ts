@@ -39,9 +39,13 @@ export interface WorkerConfig {
 }
 
 /** Variables every worker gets from the orchestrator's environment, on top of its own `env`. */
-export const environmentAllowlist = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'TZ', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SYSTEMROOT'];
+export const environmentAllowlist = [
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'TZ', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SYSTEMROOT',
+  // An agent behind a proxy reaches its model only through it.
+  'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy',
+];
 
-const tlsVariables = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']);
+const networkVariables = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy']);
 
 const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const bundledWorkerPath = fileURLToPath(new URL('../../dist/builtin-worker.mjs', import.meta.url));
@@ -107,9 +111,9 @@ export function expandVariables(value: string, environment: NodeJS.ProcessEnv, f
 export function workerEnvironment(worker: Pick<WorkerConfig, 'env' | 'agent'>, environment: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const result: Record<string, string> = {};
   for (const name of environmentAllowlist) {
-    // The built-in worker makes no TLS connections, and Node.js parses an extra CA bundle at
-    // every start (~50 ms of CPU each, measured): a run starts many built-in workers at once.
-    if (worker.agent === 'builtin' && tlsVariables.has(name)) continue;
+    // The built-in worker makes no network connections, and Node.js parses an extra CA bundle
+    // at every start (~50 ms of CPU each, measured): a run starts many built-in workers at once.
+    if (worker.agent === 'builtin' && networkVariables.has(name)) continue;
     const value = environment[name];
     if (value !== undefined) result[name] = value;
   }
