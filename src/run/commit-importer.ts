@@ -16,6 +16,8 @@ const committer = 'ap-orchestrator <ap-orchestrator@localhost>';
 
 interface Waiting {
   commit: ImportedCommit;
+  /** Commit time, in seconds. */
+  time: number;
   resolve: (head: string) => void;
   reject: (error: unknown) => void;
 }
@@ -33,8 +35,11 @@ export class CommitImporter {
 
   /** Writes the commit and moves its branch there; resolves to the new commit's id. */
   write(commit: ImportedCommit): Promise<string> {
+    // Stamped once: written again on its own after a failed batch, it is the same commit, which
+    // fast-import may have put on the branch already.
+    const time = Math.floor(Date.now() / 1000);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ commit, resolve, reject });
+      this.waiting.push({ commit, time, resolve, reject });
       void this.drain();
     });
   }
@@ -46,7 +51,7 @@ export class CommitImporter {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0);
         try {
-          const heads = await this.importCommits(batch.map((entry) => entry.commit));
+          const heads = await this.importCommits(batch);
           batch.forEach((entry, index) => entry.resolve(heads[index]!));
         } catch (error) {
           if (batch.length === 1) {
@@ -54,7 +59,7 @@ export class CommitImporter {
             continue;
           }
           // One commit git refuses must not fail the others: each goes again on its own.
-          for (const entry of batch) await this.importCommits([entry.commit]).then(([head]) => entry.resolve(head!), entry.reject);
+          for (const entry of batch) await this.importCommits([entry]).then(([head]) => entry.resolve(head!), entry.reject);
         }
       }
     } finally {
@@ -62,7 +67,7 @@ export class CommitImporter {
     }
   }
 
-  private async importCommits(commits: readonly ImportedCommit[]): Promise<string[]> {
+  private async importCommits(entries: readonly Waiting[]): Promise<string[]> {
     const stream: Buffer[] = [];
     const text = (value: string) => stream.push(Buffer.from(value));
     const data = (bytes: Buffer) => {
@@ -70,8 +75,7 @@ export class CommitImporter {
       stream.push(bytes, Buffer.from('\n'));
     };
     text('feature done\n');
-    const time = Math.floor(Date.now() / 1000);
-    commits.forEach((commit, index) => {
+    entries.forEach(({ commit, time }, index) => {
       text(`commit refs/heads/${commit.branch}\nmark :${index + 1}\ncommitter ${committer} ${time} +0000\n`);
       data(Buffer.from(commit.message));
       text(`from ${commit.base}\n`);
@@ -85,11 +89,11 @@ export class CommitImporter {
         } else text(`M ${change.mode} ${change.sha} ${path}\n`);
       }
     });
-    commits.forEach((_commit, index) => text(`get-mark :${index + 1}\n`));
+    entries.forEach((_entry, index) => text(`get-mark :${index + 1}\n`));
     text('done\n');
     const heads = (await git(this.repo, ['fast-import', '--quiet', '--cat-blob-fd=1'], { input: Buffer.concat(stream) })).trim().split('\n');
-    if (heads.length !== commits.length || !heads.every((head) => /^[0-9a-f]{40,64}$/.test(head))) {
-      throw new Error(`git fast-import answered "${heads.join(' ').slice(0, 200)}" instead of ${commits.length} commit id(s)`);
+    if (heads.length !== entries.length || !heads.every((head) => /^[0-9a-f]{40,64}$/.test(head))) {
+      throw new Error(`git fast-import answered "${heads.join(' ').slice(0, 200)}" instead of ${entries.length} commit id(s)`);
     }
     return heads;
   }

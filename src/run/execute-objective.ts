@@ -62,6 +62,8 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
                 if (held.lane) await context.lanes.reset(held.lane, branch!, waveBase);
                 else held.lane = await context.lanes.take(branch!, waveBase);
               } catch (error) {
+                // A worktree git cannot reset is not lent to anyone again.
+                held.lane = undefined;
                 unprepared = error;
                 throw error;
               }
@@ -118,6 +120,9 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
       return finish(context, objective, 'blocked', { error: result.error ?? 'The worker asked for a larger scope.', worker: chosenWorker, reply });
     }
     if (result.outcome !== 'completed') {
+      // A worker that overran may still be writing there (an MCP worker serving other objectives is
+      // restarted only once idle): the retry gets a fresh worktree, and this one is not lent again.
+      if (result.outcome === 'timeout') held.lane = undefined;
       const message = (result.error ?? `The worker ended with "${result.outcome}"`).replace(/\.$/, '');
       if (chosenWorker) {
         avoid.add(chosenWorker);

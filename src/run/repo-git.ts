@@ -37,6 +37,12 @@ export interface WorktreeCommit {
   leftovers: string[];
 }
 
+interface ContentRules {
+  format: string;
+  plain: boolean;
+  fileMode: boolean;
+}
+
 /** Above this, a changed file's content is hashed by git instead of being read here. */
 const inlineLimitBytes = 16 * 1024 * 1024;
 
@@ -177,15 +183,19 @@ export class RepoGit {
     const env = worktreeEnvironment(worktree);
     const state = parseWorktreeStatus(await git(worktree.path, worktreeStatusArgs, { env }));
     if (!state || state.head !== base) return undefined;
-    const { format, plain } = await this.contentRules(base);
+    const { format, plain, fileMode } = await this.contentRules(base);
     const leftovers = [...state.untracked, ...state.ignored];
     const changes: TreeChange[] = [];
     /** Contents to hand to fast-import, by path; the rest it finds by blob id. */
     const inline = new Map<string, Buffer>();
     const filtered: { path: string; mode: string; status: TreeChange['status']; headMode: string; headSha: string }[] = [];
+    // A path removed from the index (`git rm --cached`) and present in the worktree is reported
+    // twice, deleted and untracked: it is one path, compared with what HEAD has.
+    const untracked = new Set(state.untracked);
+    const inHead = new Map(state.tracked.filter((change) => untracked.has(change.path)).map((change) => [change.path, change]));
     const candidates = [
-      ...state.tracked.map((change) => ({ ...change, worktreeMode: change.worktreeMode as string | undefined })),
-      ...state.untracked.map((path) => ({ path, headMode: '000000', headSha: '', worktreeMode: undefined as string | undefined })),
+      ...state.tracked.filter((change) => !untracked.has(change.path)).map((change) => ({ ...change, worktreeMode: change.worktreeMode as string | undefined })),
+      ...state.untracked.map((path) => ({ path, headMode: inHead.get(path)?.headMode ?? '000000', headSha: inHead.get(path)?.headSha ?? '', worktreeMode: undefined as string | undefined })),
     ];
     const asIs = plain && !candidates.some((change) => basename(change.path) === '.gitattributes');
     for (const { path, headMode, headSha, worktreeMode } of candidates) {
@@ -193,10 +203,14 @@ export class RepoGit {
         if (headMode !== '000000') changes.push({ path, status: 'D', mode: '000000', sha: '0'.repeat(headSha.length) });
         continue;
       }
+      // A name git printed but this process cannot open (not UTF-8, say): git add reads it right.
+      if (path.includes('\uFFFD')) return undefined;
       const file = join(worktree.path, path);
       const info = await lstat(file).catch(() => undefined);
-      if (!info || (!info.isFile() && !info.isSymbolicLink())) continue;
-      const mode = info.isSymbolicLink() ? '120000' : (worktreeMode ?? ((info.mode & 0o100) !== 0 ? '100755' : '100644'));
+      if (!info) return undefined;
+      if (!info.isFile() && !info.isSymbolicLink()) continue;
+      const executable = fileMode && (info.mode & 0o100) !== 0;
+      const mode = info.isSymbolicLink() ? '120000' : (worktreeMode ?? (executable ? '100755' : '100644'));
       const status = headMode === '000000' ? 'A' : (headMode === '120000') !== (mode === '120000') ? 'T' : 'M';
       // Large files are streamed by git rather than read into this process.
       if ((!asIs || info.size > inlineLimitBytes) && mode !== '120000') {
@@ -222,23 +236,28 @@ export class RepoGit {
     return { head, changes, leftovers };
   }
 
-  private rules: Promise<{ format: string; plain: boolean }> | undefined;
+  private rules: Promise<ContentRules> | undefined;
 
   /**
-   * The object format, and whether git stores a file's bytes as they are: no attributes file
-   * anywhere (they can name filters, line-end conversion or encodings) and no `core.autocrlf`.
-   * Asked once per run; a wave that adds a `.gitattributes` turns it off (`noteAttributes`).
+   * The object format; whether git stores a file's bytes as they are (no attributes file
+   * anywhere, since they can name filters, line-end conversion or encodings, and no
+   * `core.autocrlf`); and whether it records the executable bit (`core.fileMode`). Asked once
+   * per run; a wave that adds a `.gitattributes` turns `plain` off (`noteAttributes`).
    */
-  private contentRules(base: string): Promise<{ format: string; plain: boolean }> {
+  private contentRules(base: string): Promise<ContentRules> {
     this.rules ??= (async () => {
       const format = (await git(this.root, ['rev-parse', '--show-object-format']).catch(() => 'sha1')).trim() || 'sha1';
-      const config = await git(this.root, ['config', '--get-regexp', '^core\\.(autocrlf|attributesfile)$']).catch(() => '');
-      if (/^core\.autocrlf (true|input)$/im.test(config) || /^core\.attributesfile /im.test(config)) return { format, plain: false };
+      const config = await git(this.root, ['config', '--get-regexp', '^core\\.(autocrlf|attributesfile|filemode)$']).catch(() => '');
+      const value = (name: string) => new RegExp(`^core\\.${name}(?: (.*))?$`, 'im').exec(config);
+      const no = (setting: RegExpExecArray | null) => setting !== null && /^(false|no|off|0)$/i.test(setting[1]?.trim() ?? 'true');
+      const fileMode = !no(value('filemode'));
+      const autocrlf = value('autocrlf');
+      if ((autocrlf && !no(autocrlf)) || value('attributesfile')) return { format, plain: false, fileMode };
       const common = resolve(this.root, (await git(this.root, ['rev-parse', '--git-common-dir'])).trim());
       const userAttributes = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'attributes');
-      if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return { format, plain: false };
+      if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return { format, plain: false, fileMode };
       const names = await git(this.root, ['ls-tree', '-r', '-z', '--name-only', base]);
-      return { format, plain: !names.split('\0').some((name) => basename(name) === '.gitattributes') };
+      return { format, plain: !names.split('\0').some((name) => basename(name) === '.gitattributes'), fileMode };
     })();
     return this.rules;
   }
@@ -247,7 +266,7 @@ export class RepoGit {
   noteAttributes(changes: readonly TreeChange[]): void {
     if (!changes.some((change) => basename(change.path) === '.gitattributes')) return;
     const rules = this.rules;
-    if (rules) this.rules = rules.then(({ format }) => ({ format, plain: false }));
+    if (rules) this.rules = rules.then((known) => ({ ...known, plain: false }));
   }
 
   /** Files changed from `base` to `head`, renames split into delete and add. */

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoGit, Worktree } from './repo-git.js';
 
@@ -55,6 +55,14 @@ export class WorktreeLanes {
   async reset(lane: Lane, branch: string, commit: string): Promise<void> {
     const { leftovers } = lane;
     if (leftovers !== 'unknown') await Promise.all(leftovers.map((path) => rm(join(lane.path, path), { recursive: true, force: true })));
+    else {
+      // A worker's git that was killed can leave the index locked; nothing of its runs any more.
+      await rm(join(lane.gitDir, 'index.lock'), { force: true });
+    }
+    // A worker may have removed or rewritten the folder's `.git` link: without it, git run in the
+    // folder by the next worker would find the user's own repository above it.
+    await rm(join(lane.path, '.git'), { recursive: true, force: true });
+    await writeFile(join(lane.path, '.git'), `gitdir: ${lane.gitDir}\n`);
     await this.git.switchWorktree(lane, branch, commit, leftovers === 'unknown');
     lane.leftovers = [];
   }

@@ -123,13 +123,25 @@ describe('CLI agent adapter (real child processes)', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ap-cli-record-'));
     folders.push(cwd);
     const record = join(cwd, 'record.json');
-    const { adapter, assignment, pids } = setup(claudeSpec, { lines: fixture('claude-mock.jsonl'), recordTo: record, refuseResume: 'No conversation found with session ID: sess-9' });
+    // As Claude Code does it: the reason on stderr, a bare error result on stdout.
+    const refusal = '{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":0,"session_id":"sess-9"}';
+    const { adapter, assignment, pids } = setup(claudeSpec, { lines: fixture('claude-mock.jsonl'), recordTo: record, refuseResume: 'No conversation found with session ID: sess-9', refuseResumeStdout: [refusal] });
     const result = await adapter.run(assignment({ attempt: 2, sessions: new Map([['claude', { id: 'sess-9' }]]) }));
     expect(result.outcome).toBe('completed');
     expect(pids).toHaveLength(2);
     const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; stdin: string };
     expect(seen.argv).not.toContain('--resume');
     expect(seen.stdin).not.toMatch(/^Your earlier attempt/);
+  });
+
+  it('keeps a resumed attempt that worked and reported a failure, whatever its words', async () => {
+    const reply = 'STATUS=FAILED\\n### Failure Report\\nLogin failed: session cookie not found.';
+    const lines = fixture('claude-mock.jsonl').map((line) => line.replace(/Done: created hello3\.txt/g, reply));
+    const { adapter, assignment, pids } = setup(claudeSpec, { lines });
+    const result = await adapter.run(assignment({ attempt: 2, sessions: new Map([['claude', { id: 'sess-9' }]]) }));
+    expect(result.outcome).toBe('failed');
+    expect(result.error).toContain('session cookie not found');
+    expect(pids).toHaveLength(1);
   });
 
   it('counts only this attempt\'s tokens when Codex resumes a thread, whose usage is its running total', async () => {

@@ -4,7 +4,7 @@
  * worktree handed to the next objective must hold exactly that objective's base.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommitImporter } from '../../src/run/commit-importer.js';
@@ -13,14 +13,17 @@ import { fastImportPath, parseWorktreeStatus } from '../../src/run/worktree-stat
 import { WorktreeLanes, type Lane } from '../../src/run/worktree-lanes.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
+/** The repository of the latest setUp; every one made is removed after the test. */
 let repo: TempRepo | undefined;
+const made: TempRepo[] = [];
 afterEach(() => {
-  repo?.remove();
+  for (const each of made.splice(0)) each.remove();
   repo = undefined;
 });
 
 async function setUp(files: Record<string, string>): Promise<{ git: RepoGit; lanes: WorktreeLanes; base: string; lane: Lane }> {
   repo = createTempRepo(files);
+  made.push(repo);
   const git = new RepoGit(repo.root);
   const base = repo.git('rev-parse', 'HEAD').trim();
   const lanes = new WorktreeLanes(git, join(repo.root, '.ap', 'worktrees', 'run-1'));
@@ -89,6 +92,34 @@ describe('committing a worker\'s work', () => {
     expect(await second.git.commitWorktree(second.lane, 'ap/run-1--a', second.base, 'x')).toBeUndefined();
   });
 
+  it('reads a path taken out of the index but kept on disk as one path, compared with HEAD', async () => {
+    const { git, base, lane } = await setUp({ 'a.ts': 'a\n', 'b.ts': 'b\n' });
+    const inLane = (...args: string[]) => repo!.git('--git-dir', lane.gitDir, '--work-tree', lane.path, ...args);
+    inLane('rm', '-q', '--cached', 'a.ts');
+    inLane('rm', '-q', '--cached', 'b.ts');
+    writeFileSync(join(lane.path, 'b.ts'), 'changed\n');
+    const commit = await git.commitWorktree(lane, 'ap/run-1--a', base, 'rm --cached');
+    expect(commit!.changes.map((change) => `${change.status} ${change.path}`)).toEqual(['M b.ts']);
+    // The wave merge takes it without seeing the path twice.
+    const merged = await git.mergeWave(base, [{ branch: 'ap/run-1--a', head: commit!.head, changes: commit!.changes }], 'merge');
+    expect(repo!.git('show', `${merged}:b.ts`)).toBe('changed\n');
+  });
+
+  it('leaves to git add what it cannot read by name, and follows core.fileMode and core.autocrlf as git add would', async () => {
+    const { git, base, lane } = await setUp({ 'a.ts': 'a\n' });
+    writeFileSync(Buffer.concat([Buffer.from(`${lane.path}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin-1 name\n');
+    expect(await git.commitWorktree(lane, 'ap/run-1--a', base, 'name')).toBeUndefined();
+
+    const second = await setUp({ 'a.ts': 'a\n' });
+    repo!.git('config', 'core.fileMode', 'false');
+    repo!.git('config', 'core.autocrlf', 'yes');
+    writeFileSync(join(second.lane.path, 'run.sh'), 'echo\r\n');
+    chmodSync(join(second.lane.path, 'run.sh'), 0o755);
+    const commit = await second.git.commitWorktree(second.lane, 'ap/run-1--a', second.base, 'config');
+    expect(commit!.changes.map((change) => `${change.mode} ${change.path}`)).toEqual(['100644 run.sh']);
+    expect(repo!.git('cat-file', '-p', `${commit!.head}:run.sh`)).toBe('echo\n');
+  });
+
   it('lets git hash what attributes could change: line ends are normalized as git add would', async () => {
     const { git, base, lane } = await setUp({ '.gitattributes': '*.txt text eol=lf\n', 'a.txt': 'a\n' });
     writeFileSync(join(lane.path, 'b.txt'), 'one\r\ntwo\r\n');
@@ -127,12 +158,17 @@ describe('lending worktrees', () => {
     expect(readFileSync(join(next.path, 'a.ts'), 'utf8')).toBe('from a\n');
     expect(repo!.git('--git-dir', next.gitDir, 'symbolic-ref', 'HEAD').trim()).toBe('refs/heads/ap/run-1--b');
 
-    // A worker that ended without its work committed leaves unknown leftovers: git clean finds them.
+    // A worker that ended without its work committed leaves unknown leftovers: git clean finds
+    // them. It may also have left the index locked, and removed the folder's `.git` link.
     writeFileSync(join(next.path, 'stray.ts'), 'stray\n');
+    writeFileSync(join(next.gitDir, 'index.lock'), '');
+    rmSync(join(next.path, '.git'));
     next.leftovers = 'unknown';
     await lanes.reset(next, 'ap/run-1--b', base);
     expect(repo!.git('--git-dir', next.gitDir, '--work-tree', next.path, 'status', '--porcelain', '--ignored').trim()).toBe('');
     expect(readFileSync(join(next.path, 'a.ts'), 'utf8')).toBe('a\n');
+    // Plain git in the folder finds the worktree again, not the repository above it.
+    expect(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: next.path, encoding: 'utf8' }).trim()).toBe(realpathSync(next.path));
   });
 
   it('makes a wave\'s worktrees in one registration', async () => {

@@ -34,13 +34,22 @@ export class CliAgentAdapter implements WorkerAdapter {
   async run(assignment: Assignment): Promise<AttemptResult> {
     if (this.stopped) return failure('cancelled', `Worker "${this.config.id}" has been stopped.`);
     const earlier = assignment.sessions?.get(this.config.agent);
-    const result = await this.attempt(assignment, earlier);
+    const { result, sessionMissing } = await this.attempt(assignment, earlier);
     // A session the agent no longer has (another HOME, cleaned up): the attempt starts afresh.
-    if (earlier && result.outcome === 'failed' && resumeRefused(result.error ?? '')) return this.attempt(assignment, undefined);
+    if (earlier && sessionMissing) return (await this.attempt(assignment, undefined)).result;
     return result;
   }
 
-  private async attempt(assignment: Assignment, earlier: EarlierSession | undefined): Promise<AttemptResult> {
+  private async attempt(assignment: Assignment, earlier: EarlierSession | undefined): Promise<{ result: AttemptResult; sessionMissing: boolean }> {
+    const output = { stderr: '' };
+    const result = await this.runOnce(assignment, earlier, output);
+    // Only an agent that never got to work says so; its words may be on stderr only (Claude Code).
+    const said = `${result.error ?? ''} ${output.stderr}`;
+    return { result, sessionMissing: earlier !== undefined && result.outcome === 'failed' && !result.replyText && resumeRefused(said) };
+  }
+
+  /** One run of the agent; `output.stderr` keeps the end of what it wrote to stderr. */
+  private async runOnce(assignment: Assignment, earlier: EarlierSession | undefined, output: { stderr: string }): Promise<AttemptResult> {
     const resumeSession = earlier?.id;
     const prompt = resumeSession
       ? `Your earlier attempt at this objective was discarded: the working directory is back at its starting point. Carry out the objective again.\n\n${assignment.prompt}`
@@ -48,7 +57,6 @@ export class CliAgentAdapter implements WorkerAdapter {
     const { args, stdin } = this.spec.commandLine({ prompt, cwd: assignment.cwd, model: this.config.model, resumeSession, extraArgs: this.config.args });
     const state: StreamState = { completed: false, cwd: assignment.cwd, resumedUsage: earlier?.usage };
     let malformed = 0;
-    let stderr = '';
     const name = `${this.spec.displayName} (worker "${this.config.id}")`;
 
     let process: ManagedProcess;
@@ -59,7 +67,7 @@ export class CliAgentAdapter implements WorkerAdapter {
         cwd: assignment.cwd,
         env: { ...this.spec.environment, ...workerEnvironment(this.config) },
         onStderr: (chunk) => {
-          stderr = (stderr + chunk).slice(-stderrTailBytes);
+          output.stderr = (output.stderr + chunk).slice(-stderrTailBytes);
         },
       });
     } catch (error) {
@@ -138,7 +146,7 @@ export class CliAgentAdapter implements WorkerAdapter {
     }
     if (exit.signal || exit.code !== 0) {
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-      const detail = lastLines(stderr) || state.lastError;
+      const detail = lastLines(output.stderr) || state.lastError;
       const auth = detail && isAuthFailure(detail) ? ` ${this.spec.authHint}` : '';
       return { outcome: exit.signal ? 'crashed' : 'failed', replyText, reply, error: `${name} ${how}${detail ? `: ${detail}` : '.'}${auth}${malformedNote}`, ...base };
     }

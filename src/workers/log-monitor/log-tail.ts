@@ -40,6 +40,8 @@ export class LogTail {
   private checkPath = true;
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** Closed because the file went away: a look still under way must not open a new one. */
+  private gone = false;
   private lastErrorMessage: string | undefined;
 
   constructor(
@@ -72,6 +74,7 @@ export class LogTail {
 
   private async shutdown(gone: boolean): Promise<void> {
     this.closed = true;
+    this.gone = gone;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.closeWatcher();
@@ -144,6 +147,7 @@ export class LogTail {
   }
 
   private async openFile(): Promise<boolean> {
+    if (this.gone) return false;
     let handle: FileHandle;
     try {
       handle = await open(this.path, 'r');
