@@ -51,7 +51,7 @@ export class WorktreeLanes {
     return lane;
   }
 
-  /** Starts the lane's branch again at `commit`, for a retry. */
+  /** Puts the lane on `branch` at `commit` with nothing of its last user left (for `take`, and for a retry). */
   async reset(lane: Lane, branch: string, commit: string): Promise<void> {
     const { leftovers } = lane;
     if (leftovers !== 'unknown') await Promise.all(leftovers.map((path) => rm(join(lane.path, path), { recursive: true, force: true })));
