@@ -26,6 +26,25 @@ export interface StreamState {
   lastError?: string;
   /** Set when the agent cannot recover (a refused key it would retry for minutes): end it now. */
   stop?: boolean;
+  /** Tool calls waiting for their result, by call id: a result names only the id. */
+  toolCalls?: Map<string, ToolCall>;
+}
+
+/** A tool call as the agent made it. */
+export interface ToolCall {
+  name: string;
+  input: Record<string, unknown>;
+}
+
+export function rememberToolCall(state: StreamState, id: string, call: ToolCall): void {
+  (state.toolCalls ??= new Map()).set(id, call);
+}
+
+/** The call a result answers, once: a second result for it, or one for an unseen call, gets nothing. */
+export function takeToolCall(state: StreamState, id: string | undefined): ToolCall | undefined {
+  const call = id === undefined ? undefined : state.toolCalls?.get(id);
+  if (call) state.toolCalls!.delete(id!);
+  return call;
 }
 
 export interface CommandLineInput {

@@ -1,17 +1,8 @@
 import { activity, filePathIn, type Activity, type TokenUsage } from '../../activity.js';
 import { activitiesFromJsonEvent, activityMaker, contentText, type Make } from '../../log-monitor/jsonl-log-parser.js';
-import { addUsage, array, isAuthFailure, mentionsFlag, number, pathInWorktree, record, text, type AgentCliSpec, type StreamState } from './agent-cli-spec.js';
+import { addUsage, array, isAuthFailure, mentionsFlag, number, pathInWorktree, record, text, rememberToolCall, takeToolCall, type AgentCliSpec, type StreamState, type ToolCall } from './agent-cli-spec.js';
 
 type Json = Record<string, unknown>;
-
-/** A tool call as the assistant asked for it: its result names only the call's id. */
-interface ToolCall {
-  name: string;
-  input: Json;
-}
-
-/** Tool calls still waiting for their result, by id, per stream. */
-const pendingCalls = new WeakMap<StreamState, Map<string, ToolCall>>();
 
 /** Tools whose success means a file in the worktree changed. */
 const fileTools = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
@@ -91,9 +82,7 @@ function rememberToolCalls(event: Json, state: StreamState): void {
   for (const block of array(record(event.message)?.content).map(record)) {
     const id = text(block?.id);
     if (block?.type !== 'tool_use' || !id) continue;
-    const calls = pendingCalls.get(state) ?? new Map<string, ToolCall>();
-    calls.set(id, { name: text(block.name) ?? 'tool', input: record(block.input) ?? {} });
-    pendingCalls.set(state, calls);
+    rememberToolCall(state, id, { name: text(block.name) ?? 'tool', input: record(block.input) ?? {} });
   }
 }
 
@@ -105,13 +94,9 @@ function toolResults(event: Json, state: StreamState): Activity[] {
   // The top-level outcome belongs to the event's only result; with several, it is nobody's for sure.
   const outcome = results.length === 1 ? record(event.tool_use_result) : undefined;
   const make = activityMaker(event);
-  const calls = pendingCalls.get(state);
   return results.flatMap((result) => {
-    const id = text(result.tool_use_id);
-    const call = id ? calls?.get(id) : undefined;
-    if (!id || !call) return [];
-    calls?.delete(id);
-    return toolResultActivities(call, result, outcome, state.cwd, make);
+    const call = takeToolCall(state, text(result.tool_use_id));
+    return call ? toolResultActivities(call, result, outcome, state.cwd, make) : [];
   });
 }
 

@@ -1,19 +1,10 @@
 import { activity, filePathIn, type Activity } from '../../activity.js';
 import { activitiesFromJsonEvent, activityMaker } from '../../log-monitor/jsonl-log-parser.js';
-import { addUsage, isAuthFailure, mentionsFlag, number, pathInWorktree, record, text, type AgentCliSpec, type StreamState } from './agent-cli-spec.js';
+import { addUsage, isAuthFailure, mentionsFlag, number, pathInWorktree, record, text, rememberToolCall, takeToolCall, type AgentCliSpec, type StreamState } from './agent-cli-spec.js';
 import { usageActivity } from './claude.js';
 
 /** Streamed assistant text waiting to be shown as one message. */
 const pendingText = new WeakMap<StreamState, string>();
-
-/** A tool call as Gemini started it: its result names only the call's id. */
-interface ToolCall {
-  name: string;
-  parameters: Record<string, unknown>;
-}
-
-/** Tool calls still waiting for their result, by id, per stream. */
-const pendingCalls = new WeakMap<StreamState, Map<string, ToolCall>>();
 
 /** Tools whose success means a file in the worktree changed. */
 const fileTools = new Set(['write_file', 'replace', 'edit']);
@@ -59,7 +50,7 @@ export const geminiSpec: AgentCliSpec = {
     if (pending?.trim()) activities.push(activity('message', pending.trim(), { source: 'jsonl' }));
     pendingText.delete(state);
     activities.push(...activitiesFromJsonEvent(event));
-    if (event.type === 'tool_use') rememberToolCall(event, state);
+    if (event.type === 'tool_use') rememberCall(event, state);
     if (event.type === 'tool_result') activities.push(...toolResult(event, state));
     if (event.type === 'result') {
       if (event.status === 'success') state.completed = true;
@@ -86,28 +77,22 @@ export const geminiSpec: AgentCliSpec = {
   },
 };
 
-function rememberToolCall(event: Record<string, unknown>, state: StreamState): void {
+function rememberCall(event: Record<string, unknown>, state: StreamState): void {
   const id = text(event.tool_id);
-  if (!id) return;
-  const calls = pendingCalls.get(state) ?? new Map<string, ToolCall>();
-  calls.set(id, { name: text(event.tool_name) ?? 'tool', parameters: record(event.parameters) ?? {} });
-  pendingCalls.set(state, calls);
+  if (id) rememberToolCall(state, id, { name: text(event.tool_name) ?? 'tool', input: record(event.parameters) ?? {} });
 }
 
 /** Commands and file changes are shown when their result says how they went. */
 function toolResult(event: Record<string, unknown>, state: StreamState): Activity[] {
-  const id = text(event.tool_id);
-  const calls = pendingCalls.get(state);
-  const call = id ? calls?.get(id) : undefined;
-  if (!id || !call) return [];
-  calls?.delete(id);
+  const call = takeToolCall(state, text(event.tool_id));
+  if (!call) return [];
   const make = activityMaker(event);
   if (call.name === 'run_shell_command') {
-    const command = text(call.parameters.command);
+    const command = text(call.input.command);
     return command ? [make('command', command, { toolName: call.name, command, exitCode: shellExitCode(event), filePath: filePathIn(command) })] : [];
   }
   if (!fileTools.has(call.name) || event.status !== 'success') return [];
-  const file = pathInWorktree(text(call.parameters.file_path), state.cwd);
+  const file = pathInWorktree(text(call.input.file_path), state.cwd);
   return file ? [make('file_change', `${call.name} ${file}`, { toolName: call.name, filePath: file, files: [file] })] : [];
 }
 
