@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { RepoGit as RepoGitType } from '../src/run/repo-git.js';
 import type { ToolContext } from '../src/tools/tool.js';
 
 // The built code, as users run it (`npm run bench` builds first).
@@ -18,6 +17,7 @@ const { RepoGit } = await load<typeof import('../src/run/repo-git.js')>('run/rep
 const { RunManager } = await load<typeof import('../src/run/run-manager.js')>('run/run-manager.js');
 const { callTool } = await load<typeof import('../src/server/call-tool.js')>('server/call-tool.js');
 const { Workspace } = await load<typeof import('../src/store/workspace.js')>('store/workspace.js');
+const { WorktreeLanes } = await load<typeof import('../src/run/worktree-lanes.js')>('run/worktree-lanes.js');
 const { allTools } = await load<typeof import('../src/tools/index.js')>('tools/index.js');
 
 const waves = Number(process.env.AP_BENCH_WAVES ?? 10);
@@ -26,21 +26,32 @@ const workers = 20;
 const objectiveMs = 1000;
 
 const timings = new Map<string, number[]>();
+const timeline: string[] = [];
+let timelineStart = 0;
+const trace = (line: string) => {
+  if (process.env.AP_BENCH_TIMELINE && timelineStart > 0) timeline.push(`${Math.round(performance.now() - timelineStart)} ${line}`);
+};
 let worktreesMade = 0;
-for (const method of ['createWorktrees', 'switchWorktree', 'commitWorktree', 'commitAll', 'changes', 'mergeWave', 'setRef'] as const) {
-  const original = RepoGit.prototype[method] as (...args: unknown[]) => Promise<unknown>;
-  (RepoGit.prototype as unknown as Record<string, unknown>)[method] = async function (this: RepoGitType, ...args: unknown[]) {
+const timed = (prototype: object, method: string, name = method) => {
+  const target = prototype as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = target[method]!;
+  target[method] = async function (this: unknown, ...args: unknown[]) {
     if (method === 'createWorktrees') worktreesMade += (args[0] as unknown[]).length;
     const start = performance.now();
+    trace(`${name} start`);
     try {
       return await original.apply(this, args);
     } finally {
-      const list = timings.get(method) ?? [];
+      trace(`${name} end`);
+      const list = timings.get(name) ?? [];
       list.push(performance.now() - start);
-      timings.set(method, list);
+      timings.set(name, list);
     }
   };
-}
+};
+for (const method of ['createWorktrees', 'commitWorktree', 'commitAll', 'changes', 'mergeWave', 'setRef', 'createBranch', 'removeWorktrees']) timed(RepoGit.prototype, method);
+// A worktree's move to the next objective's base (by git, or in place), leftovers included.
+timed(WorktreeLanes.prototype, 'reset', 'moveWorktree');
 
 const repo = mkdtempSync(join(tmpdir(), 'ap-bench-execute-'));
 for (let module = 0; module < perWave; module += 1) {
@@ -78,10 +89,10 @@ const call = async (name: string, args: Record<string, unknown>) => {
 const analysis = await call('analyze', { repo, request: 'benchmark' });
 const plan = await call('plan', { analysisId: analysis.analysisId, objectives, approve: true });
 const start = performance.now();
-const timeline: string[] = [];
+timelineStart = start;
 if (process.env.AP_BENCH_TIMELINE) {
   workspace.repository(repo).bus.subscribe((event) => {
-    if (['wave_started', 'objective_started', 'objective_finished', 'phase_started'].includes(event.type)) timeline.push(`${Math.round(performance.now() - start)} ${event.type} ${String(event.payload.objective_id ?? event.payload.wave ?? event.payload.phase)}`);
+    if (['wave_started', 'objective_started', 'objective_finished', 'phase_started'].includes(event.type)) trace(`${event.type} ${String(event.payload.objective_id ?? event.payload.wave ?? event.payload.phase)} ${String(event.payload.state ?? '')}`);
   });
 }
 const started = await call('execute', { planId: plan.planId });
@@ -114,12 +125,12 @@ const result = {
   overheadPerObjectiveMs: {
     worktreesMade,
     worktreeRegistrationAtStart: mean('createWorktrees'),
-    worktreeSwitch: mean('switchWorktree'),
+    worktreeMove: mean('moveWorktree'),
     commit: mean('commitWorktree'),
     scopeCheck: scopeCheckMs,
     mergeShare: Math.round((sum('mergeWave') / objectivesRun) * 10) / 10,
     mergePerWave: mean('mergeWave'),
-    total: Math.round(((sum('createWorktrees') + sum('switchWorktree') + sum('commitWorktree') + sum('commitAll') + sum('changes') + sum('mergeWave') + sum('setRef')) / objectivesRun) * 10) / 10,
+    total: Math.round(((sum('createWorktrees') + sum('moveWorktree') + sum('commitWorktree') + sum('commitAll') + sum('changes') + sum('mergeWave') + sum('setRef')) / objectivesRun) * 10) / 10,
   },
   // The kernel's high-water mark of this process (the orchestrator; workers are separate processes).
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -14,6 +14,8 @@ export interface ObjectiveOutcome {
   state: ObjectiveState;
   head?: string;
   changes?: TreeChange[];
+  /** Contents of changed paths, when read while committing: the lanes write them at the next move. */
+  contents?: ReadonlyMap<string, Buffer>;
 }
 
 /**
@@ -141,6 +143,7 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
     const committed = await context.git!.commitWorktree(lane, branch!, waveBase!, message);
     const { head, changes } = committed ?? (await context.git!.commitAll(lane, waveBase!, message));
     lane.leftovers = committed?.leftovers ?? [];
+    lane.settled = committed?.settled ? { commit: head, base: waveBase!, own: changes, extra: committed.settled.extra } : undefined;
     const files = changes.map((change) => change.path);
     const violations = checkChanges(files, objective.scopeTouch, objective.effectiveForbid);
     store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations });
@@ -156,7 +159,7 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
         files,
       });
     }
-    return { ...finish(context, objective, 'succeeded', { worker: chosenWorker, reply, files }), head, changes };
+    return { ...finish(context, objective, 'succeeded', { worker: chosenWorker, reply, files }), head, changes, contents: committed?.contents };
   }
 }
 

@@ -20,13 +20,12 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const waves = store.runs.waves(runId);
   if (context.git) await context.git.pruneWorktrees();
   let integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
-  // The first wave's worktrees are registered (quick, one git command after the other) before
-  // the workers start; their checkouts then run while the workers boot, which takes the CPU.
+  // The first wave's worktrees are registered in one request while the workers boot (they were
+  // started with the run); their checkouts then run as workers become free.
   const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
   const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
   const firstBase = firstWave?.status === 'pending' || !firstWave?.baseCommit ? integrationHead : firstWave.baseCommit;
   if (context.lanes && firstBase) await context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase);
-  void context.dispatcher.warm?.(firstSize);
 
   for (const wave of waves) {
     if (wave.status === 'done' || wave.status === 'rolled_back') continue;
@@ -91,7 +90,16 @@ export async function executeWaves(context: RunContext): Promise<void> {
         `ap: merge wave ${wave.wave} (${succeeded.map(([objective]) => objective.id).join(', ')})`,
       );
     }
-    if (await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged)) integrationHead = merged;
+    if (await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged)) {
+      integrationHead = merged;
+      context.lanes?.noteMerge({
+        base: waveBase!,
+        merged,
+        heads: new Set(succeeded.map(([, outcome]) => outcome.head!)),
+        changes: succeeded.flatMap(([, outcome]) => outcome.changes ?? []),
+        contents: new Map(succeeded.flatMap(([, outcome]) => [...(outcome.contents ?? new Map<string, Buffer>())])),
+      });
+    }
   }
 }
 

@@ -5,7 +5,6 @@ import { planDocumentation, upsertAgentsSession, upsertOwnedSection } from '../c
 import { parseWorkerReply, type WorkerReply } from '../core/worker-reply/worker-reply.js';
 import { writeRepoDocument } from '../store/repo-documents.js';
 import type { RunStatus } from '../store/run-records.js';
-import { git } from './git-command.js';
 import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
 import type { Lane } from './worktree-lanes.js';
 
@@ -53,7 +52,14 @@ export function runFacts(context: Pick<RunContext, 'store' | 'runId' | 'plan'>, 
  * JSON in SQLite), updates AGENTS.md / README.md / PRD.md on the integration branch, removes the
  * worktrees, and announces the end.
  */
-export async function finalizeRun(context: RunContext, forcedStatus: RunStatus | undefined, failure: string | null, _durationMs: number): Promise<AccomplishmentReport> {
+export async function finalizeRun(
+  context: RunContext,
+  forcedStatus: RunStatus | undefined,
+  failure: string | null,
+  _durationMs: number,
+  /** The workers being stopped meanwhile: the run ends once they are gone. */
+  workersStopped: Promise<void> = Promise.resolve(),
+): Promise<AccomplishmentReport> {
   const { store, runId } = context;
   store.runs.update(runId, { phase: 'report' });
   emit(context, 'phase_started', { phase: 'report' });
@@ -63,14 +69,20 @@ export async function finalizeRun(context: RunContext, forcedStatus: RunStatus |
 
   let head = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
   let report = buildAccomplishmentReport(runFacts(context, status, head));
+  // Removing the worktrees is most of a run's end: it starts now, on other cores, for all but
+  // the one the session docs are written in.
+  let discarding: Promise<void> = Promise.resolve();
   if (merged.length > 0 && status !== 'interrupted') {
-    head = (await writeSessionDocs(context, report)) ?? head;
+    const discard = (started: Promise<void>) => {
+      discarding = started;
+    };
+    head = (await writeSessionDocs(context, report, discard)) ?? head;
     report = buildAccomplishmentReport(runFacts(context, status, head));
-  }
+  } else discarding = context.lanes?.discardIdle() ?? discarding;
   await writeRepoDocument(context.repo, `docs/accomplishments/ACCOMPLISHMENT_${runId}.md`, renderAccomplishmentMarkdown(report));
   store.runs.saveReport(runId, report);
+  await Promise.all([workersStopped, discarding.then(() => cleanUpWorktrees(context, merged.map((row) => row.objectiveId)))]);
   store.runs.update(runId, { status, phase: 'done', error: failure, finishedAt: now() });
-  await cleanUpWorktrees(context, merged.map((row) => row.objectiveId));
   emit(context, 'run_finished', {
     status,
     summary: report.summary,
@@ -83,13 +95,14 @@ export async function finalizeRun(context: RunContext, forcedStatus: RunStatus |
 }
 
 /** Auto-documentation goes on the integration branch (or into the shared tree), never onto the user's branch. */
-async function writeSessionDocs(context: RunContext, report: AccomplishmentReport): Promise<string | null> {
+async function writeSessionDocs(context: RunContext, report: AccomplishmentReport, discarding: (started: Promise<void>) => void): Promise<string | null> {
   let lane: Lane | undefined;
   let base: string | null = null;
   if (context.lanes) {
     base = await context.git!.refCommit(context.integrationBranch!);
     if (!base) throw new Error(`the integration branch ${context.integrationBranch} is gone`);
     lane = await context.lanes.take(objectiveBranch(context.runId, '_docs'), base);
+    discarding(context.lanes.discardIdle());
   }
   const folder = lane?.path ?? context.repo;
   const read = (name: string) => (existsSync(join(folder, name)) ? readFileSync(join(folder, name), 'utf8') : null);
@@ -114,9 +127,7 @@ async function cleanUpWorktrees(context: RunContext, mergedObjectives: string[])
   try {
     await context.git!.removeWorktrees(context.worktreeRoot);
     // Merged branches live on as parents of the wave merges; failed ones stay for inspection.
-    const branches = [...mergedObjectives, '_verify', '_docs'].map((id) => objectiveBranch(context.runId, id));
-    const existing = (await git(context.repo, ['branch', '--list', '--format=%(refname:short)', ...branches])).split('\n').filter(Boolean);
-    if (existing.length > 0) await git(context.repo, ['branch', '-D', ...existing]);
+    await context.git!.deleteBranches([...mergedObjectives, '_verify', '_docs'].map((id) => objectiveBranch(context.runId, id)));
   } catch (error) {
     context.log.warn(`cleaning up the worktrees of ${context.runId} failed`, error);
   }

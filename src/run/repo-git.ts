@@ -35,12 +35,22 @@ export interface WorktreeCommit {
   changes: TreeChange[];
   /** Untracked and ignored paths the commit did not need: the next user of the worktree removes them. */
   leftovers: string[];
+  /** The contents of changed paths, read here (not those git hashed). */
+  contents: ReadonlyMap<string, Buffer>;
+  /**
+   * Set when the worktree's files are exactly the commit's except the `extra` paths (ignored and
+   * uncommitted ones), and its index still the base's (the worker staged nothing): then it can be
+   * moved on without git (`WorktreeLanes`).
+   */
+  settled?: { extra: string[] };
 }
 
 interface ContentRules {
   format: string;
   plain: boolean;
   fileMode: boolean;
+  /** Whether git checks files out as the bytes stored: `plain`, real links, a case-sensitive tree. */
+  checksOutAsIs: boolean;
 }
 
 /** Above this, a changed file's content is hashed by git instead of being read here. */
@@ -185,6 +195,8 @@ export class RepoGit {
     if (!state || state.head !== base) return undefined;
     const { format, plain, fileMode } = await this.contentRules(base);
     const leftovers = [...state.untracked, ...state.ignored];
+    const extra = [...state.ignored];
+    let settled = !state.staged;
     const changes: TreeChange[] = [];
     /** Contents to hand to fast-import, by path; the rest it finds by blob id. */
     const inline = new Map<string, Buffer>();
@@ -208,7 +220,12 @@ export class RepoGit {
       const file = join(worktree.path, path);
       const info = await lstat(file).catch(() => undefined);
       if (!info) return undefined;
-      if (!info.isFile() && !info.isSymbolicLink()) continue;
+      if (!info.isFile() && !info.isSymbolicLink()) {
+        // A socket or a pipe is not committed: untracked, it is left over; tracked, the tree is not the commit's.
+        if (worktreeMode === undefined) extra.push(path);
+        else settled = false;
+        continue;
+      }
       const executable = fileMode && (info.mode & 0o100) !== 0;
       const mode = info.isSymbolicLink() ? '120000' : (worktreeMode ?? (executable ? '100755' : '100644'));
       const status = headMode === '000000' ? 'A' : (headMode === '120000') !== (mode === '120000') ? 'T' : 'M';
@@ -231,9 +248,41 @@ export class RepoGit {
         if (sha !== file.headSha || file.mode !== file.headMode) changes.push({ path: file.path, status: file.status, mode: file.mode, sha });
       });
     }
-    if (changes.length === 0) return { head: base, changes, leftovers };
+    const done = { leftovers, contents: inline, settled: settled ? { extra } : undefined };
+    if (changes.length === 0) return { head: base, changes, ...done };
     const head = await this.importer.write({ branch, base, message, changes, contents: inline });
-    return { head, changes, leftovers };
+    return { head, changes, ...done };
+  }
+
+  /**
+   * Whether a worktree can be moved by writing the stored bytes of its files as they are: no
+   * attributes or line-end conversion, real symbolic links, a case-sensitive tree. Returns the
+   * object format then.
+   */
+  async checksOutAsIs(base: string): Promise<string | undefined> {
+    const rules = await this.contentRules(base);
+    return rules.checksOutAsIs ? rules.format : undefined;
+  }
+
+  private readonly branchQueue: { branch: string; commit: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  /**
+   * Creates (or moves) a branch without a reflog. Branches asked for in the same turn are made
+   * in one `update-ref` transaction: a wave boundary makes one per objective.
+   */
+  createBranch(branch: string, commit: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.branchQueue.push({ branch, commit, resolve, reject });
+      if (this.branchQueue.length > 1) return;
+      setImmediate(() => {
+        const batch = this.branchQueue.splice(0);
+        const input = batch.map(({ branch: name, commit: target }) => `update refs/heads/${name}\0${target}\0\0`).join('');
+        git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input }).then(
+          () => batch.forEach((entry) => entry.resolve()),
+          (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+        );
+      });
+    });
   }
 
   private rules: Promise<ContentRules> | undefined;
@@ -247,17 +296,20 @@ export class RepoGit {
   private contentRules(base: string): Promise<ContentRules> {
     this.rules ??= (async () => {
       const format = (await git(this.root, ['rev-parse', '--show-object-format']).catch(() => 'sha1')).trim() || 'sha1';
-      const config = await git(this.root, ['config', '--get-regexp', '^core\\.(autocrlf|attributesfile|filemode)$']).catch(() => '');
+      const config = await git(this.root, ['config', '--get-regexp', '^core\\.(autocrlf|attributesfile|filemode|symlinks|ignorecase)$']).catch(() => '');
       const value = (name: string) => new RegExp(`^core\\.${name}(?: (.*))?$`, 'im').exec(config);
       const no = (setting: RegExpExecArray | null) => setting !== null && /^(false|no|off|0)$/i.test(setting[1]?.trim() ?? 'true');
       const fileMode = !no(value('filemode'));
+      const linksAndCase = !no(value('symlinks')) && (value('ignorecase') === null || no(value('ignorecase')));
       const autocrlf = value('autocrlf');
-      if ((autocrlf && !no(autocrlf)) || value('attributesfile')) return { format, plain: false, fileMode };
+      const impure = { format, plain: false, fileMode, checksOutAsIs: false };
+      if ((autocrlf && !no(autocrlf)) || value('attributesfile')) return impure;
       const common = resolve(this.root, (await git(this.root, ['rev-parse', '--git-common-dir'])).trim());
       const userAttributes = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'attributes');
-      if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return { format, plain: false, fileMode };
+      if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return impure;
       const names = await git(this.root, ['ls-tree', '-r', '-z', '--name-only', base]);
-      return { format, plain: !names.split('\0').some((name) => basename(name) === '.gitattributes'), fileMode };
+      const plain = !names.split('\0').some((name) => basename(name) === '.gitattributes');
+      return { format, plain, fileMode, checksOutAsIs: plain && linksAndCase };
     })();
     return this.rules;
   }
@@ -266,7 +318,7 @@ export class RepoGit {
   noteAttributes(changes: readonly TreeChange[]): void {
     if (!changes.some((change) => basename(change.path) === '.gitattributes')) return;
     const rules = this.rules;
-    if (rules) this.rules = rules.then((known) => ({ ...known, plain: false }));
+    if (rules) this.rules = rules.then((known) => ({ ...known, plain: false, checksOutAsIs: false }));
   }
 
   /** Files changed from `base` to `head`, renames split into delete and add. */
@@ -304,6 +356,22 @@ export class RepoGit {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  }
+
+  /** Deletes the branches that exist of `branches`, in one transaction, with their reflogs. */
+  async deleteBranches(branches: readonly string[]): Promise<void> {
+    const refs = branches.map((branch) => `refs/heads/${branch}`);
+    if (refs.length === 0) return;
+    const existing = (await git(this.root, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
+    if (existing.length === 0) return;
+    await git(this.root, ['update-ref', '--no-deref', '-z', '--stdin'], { input: existing.map((ref) => `delete ${ref}\0\0`).join('') });
+  }
+
+  /** Removes folders (worktrees the run no longer needs) with one `rm -rf`. */
+  async removeFolders(folders: readonly string[]): Promise<void> {
+    if (folders.length === 0) return;
+    const removed = await commandRunner.run('rm', ['-rf', '--', ...folders], { cwd: this.root });
+    if (removed.code !== 0) await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
   }
 
   /** Removes a folder of worktrees in one go and lets git forget them. */

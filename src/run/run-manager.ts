@@ -207,7 +207,7 @@ export class RunManager {
       signal: controller.signal,
       git,
       worktreeRoot,
-      lanes: git ? new WorktreeLanes(git, worktreeRoot) : undefined,
+      lanes: git ? new WorktreeLanes(git, worktreeRoot, (message) => this.log.warn(message)) : undefined,
       integrationBranch: run.integrationBranch,
       loggedWorkers: new Set(config.workers.filter((worker) => worker.enabled && worker.logPaths.length > 0).map((worker) => worker.id)),
     };
@@ -215,6 +215,9 @@ export class RunManager {
       if (!controller.signal.aborted && found.store.runs.isCancelRequested(run.id)) controller.abort('cancel' satisfies StopReason);
     }, 500);
     cancelPoll.unref();
+    // Workers boot while the run readies its worktrees: starting them is most of a run's start.
+    const firstWave = found.store.runs.waves(run.id).find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
+    void dispatcher.warm?.(plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0);
     const done = this.execute(context, controller).finally(() => {
       clearInterval(cancelPoll);
       this.active.delete(run.id);
@@ -247,14 +250,18 @@ export class RunManager {
     const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : null;
     // When the server is going away, workers get less time to end on their own.
     const escalation = reason === 'shutdown' ? { graceMs: 300, termMs: 1_200 } : {};
-    await context.dispatcher.stop(escalation).catch((error: unknown) => this.log.warn('stopping workers failed', error));
-    // Closing reads what the workers wrote last, so their final lines are in the run's events.
-    await monitor?.close().catch((error: unknown) => this.log.warn('stopping the log monitor failed', error));
-    context.metrics.stopped();
+    // Workers, idle now, end while the report is written; the run ends once they are gone.
+    const stopped = (async () => {
+      await context.dispatcher.stop(escalation).catch((error: unknown) => this.log.warn('stopping workers failed', error));
+      // Closing reads what the workers wrote last, so their final lines are in the run's events.
+      await monitor?.close().catch((error: unknown) => this.log.warn('stopping the log monitor failed', error));
+      context.metrics.stopped();
+    })();
     const status = reason === 'shutdown' ? 'interrupted' : reason === 'cancel' ? 'cancelled' : failure ? 'failed' : undefined;
     try {
-      await finalizeRun(context, status, failure, Date.now() - started);
+      await finalizeRun(context, status, failure, Date.now() - started, stopped);
     } catch (error) {
+      await stopped;
       this.log.error(`finishing run ${context.runId} failed`, error);
       context.store.runs.update(context.runId, { status: 'failed', phase: 'done', error: `Finishing the run failed: ${(error as Error).message}`, finishedAt: now() });
     }

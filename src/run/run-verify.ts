@@ -20,7 +20,7 @@ export async function runVerify(
   const keep = (text: string) => {
     output = (output + text).slice(-tailBytes * 2);
   };
-  const child = new ManagedProcess({ command: '/bin/sh', args: ['-c', command], cwd, env: { ...(process.env as Record<string, string>), CI: 'true' }, onStderr: keep });
+  const child = await ManagedProcess.start({ command: '/bin/sh', args: ['-c', command], cwd, env: { ...(process.env as Record<string, string>), CI: 'true' }, onStderr: keep });
   child.child.stdout.on('data', (chunk: Buffer) => keep(chunk.toString('utf8')));
   child.child.stdin.end();
   const pid = child.pid;

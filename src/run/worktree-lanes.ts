@@ -1,6 +1,7 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RepoGit, Worktree } from './repo-git.js';
+import { moveLane, MoveRefused, pointHead } from './lane-move.js';
+import type { RepoGit, TreeChange, Worktree } from './repo-git.js';
 
 /** One of the run's worktrees, lent to one objective at a time. */
 export interface Lane extends Worktree {
@@ -9,6 +10,30 @@ export interface Lane extends Worktree {
    * after a worker ran without its work being committed (then `git clean` finds them).
    */
   leftovers: string[] | 'unknown';
+  /** What the lane holds, when that is known exactly: then the next move needs no git. */
+  settled?: SettledLane;
+}
+
+/** A lane whose last objective's work is committed and whose worker staged nothing. */
+export interface SettledLane {
+  /** The commit its files hold: the objective's, or its base when it changed nothing. */
+  commit: string;
+  /** The commit its index holds: the objective's base. */
+  base: string;
+  /** The objective's changes from `base`, on disk already. */
+  own: readonly TreeChange[];
+  /** Paths that are in no commit (ignored, or not files), to remove. */
+  extra: readonly string[];
+}
+
+/** A wave merged: `base` plus `changes` (every merged objective's, with their contents) is `merged`. */
+export interface WaveMerge {
+  base: string;
+  merged: string;
+  /** The objective commits merged. */
+  heads: ReadonlySet<string>;
+  changes: readonly TreeChange[];
+  contents: ReadonlyMap<string, Buffer>;
 }
 
 /**
@@ -21,10 +46,12 @@ export class WorktreeLanes {
   private readonly idle: Lane[] = [];
   private made = 0;
   private preparing: Promise<void> = Promise.resolve();
+  private lastMerge: WaveMerge | undefined;
 
   constructor(
     private readonly git: RepoGit,
     private readonly root: string,
+    private readonly log?: (message: string) => void,
   ) {}
 
   /**
@@ -51,23 +78,83 @@ export class WorktreeLanes {
     return lane;
   }
 
+  /** The last wave merged: lanes whose objectives it holds move to it without git. */
+  noteMerge(merge: WaveMerge): void {
+    this.lastMerge = merge;
+  }
+
   /** Puts the lane on `branch` at `commit` with nothing of its last user left (for `take`, and for a retry). */
   async reset(lane: Lane, branch: string, commit: string): Promise<void> {
+    const { settled } = lane;
+    lane.settled = undefined;
+    if (settled && (await this.moveInPlace(lane, settled, branch, commit))) return;
     const { leftovers } = lane;
     if (leftovers !== 'unknown') await Promise.all(leftovers.map((path) => rm(join(lane.path, path), { recursive: true, force: true })));
     else {
       // A worker's git that was killed can leave the index locked; nothing of its runs any more.
       await rm(join(lane.gitDir, 'index.lock'), { force: true });
     }
-    // A worker may have removed or rewritten the folder's `.git` link: without it, git run in the
-    // folder by the next worker would find the user's own repository above it.
-    await rm(join(lane.path, '.git'), { recursive: true, force: true });
-    await writeFile(join(lane.path, '.git'), `gitdir: ${lane.gitDir}\n`);
+    await restoreLink(lane);
     await this.git.switchWorktree(lane, branch, commit, leftovers === 'unknown');
     lane.leftovers = [];
+  }
+
+  /**
+   * Moves a settled lane to the wave merge that holds its objective (or keeps it at its base)
+   * by writing the other objectives' files and the index itself. False when that does not apply
+   * or was refused; then git moves the lane.
+   */
+  private async moveInPlace(lane: Lane, settled: SettledLane, branch: string, commit: string): Promise<boolean> {
+    let changes: readonly TreeChange[];
+    let contents: ReadonlyMap<string, Buffer> = new Map();
+    const merge = this.lastMerge;
+    if (commit === settled.base && settled.commit === settled.base) changes = [];
+    else if (merge && merge.merged === commit && merge.base === settled.base && (settled.commit === settled.base || merge.heads.has(settled.commit))) {
+      ({ changes, contents } = merge);
+    } else return false;
+    const format = await this.git.checksOutAsIs(settled.base);
+    if (!format) return false;
+    const own = new Set(settled.own.map((change) => change.path));
+    try {
+      await restoreLink(lane);
+      const branchMade = this.git.createBranch(branch, commit);
+      try {
+        moveLane(lane, { remove: settled.extra, write: changes.filter((change) => !own.has(change.path)), index: changes, contents, format });
+      } finally {
+        await branchMade;
+      }
+      await pointHead(lane, branch);
+    } catch (error) {
+      // Git repairs whatever was half done: `checkout -f` makes the index and the files the commit's.
+      if (!(error instanceof MoveRefused)) this.log?.(`moving ${lane.path} in place failed, git moves it: ${(error as Error).message}`);
+      return false;
+    }
+    lane.leftovers = [];
+    return true;
   }
 
   give(lane: Lane): void {
     this.idle.push(lane);
   }
+
+  /**
+   * Removes the idle lanes' folders (git forgets them at the next prune); the run is ending. Two
+   * removals run at once, each on its own share: deleting files keeps a core busy.
+   */
+  async discardIdle(): Promise<void> {
+    const lanes = this.idle.splice(0);
+    const shares = [lanes.filter((_lane, index) => index % 2 === 0), lanes.filter((_lane, index) => index % 2 === 1)];
+    await Promise.all(shares.map((share) => this.git.removeFolders(share.map((lane) => lane.path)))).catch(() => undefined);
+  }
+}
+
+/**
+ * A worker may have removed or rewritten the folder's `.git` link: without it, git run in the
+ * folder by the next worker would find the user's own repository above it.
+ */
+async function restoreLink(lane: Worktree): Promise<void> {
+  const link = `gitdir: ${lane.gitDir}\n`;
+  if ((await readFile(join(lane.path, '.git'), 'utf8').catch(() => '')) === link) return;
+  await rm(join(lane.path, '.git'), { recursive: true, force: true });
+  await writeFile(join(lane.path, '.git'), link);
 }

@@ -17,6 +17,8 @@ export interface WorktreeState {
   untracked: string[];
   /** Ignored files and folders (a folder once, with a trailing slash). */
   ignored: string[];
+  /** Whether the index differs from HEAD anywhere (the worker staged something). */
+  staged: boolean;
 }
 
 /** The `git status` arguments whose output `parseWorktreeStatus` reads. */
@@ -27,7 +29,7 @@ export const worktreeStatusArgs = ['status', '--porcelain=v2', '-z', '--branch',
  * handles properly: a merge conflict, a submodule change, a nested repository, a rename record.
  */
 export function parseWorktreeStatus(output: string): WorktreeState | undefined {
-  const state: WorktreeState = { head: '', tracked: [], untracked: [], ignored: [] };
+  const state: WorktreeState = { head: '', tracked: [], untracked: [], ignored: [], staged: false };
   for (const record of output.split('\0')) {
     if (record === '') continue;
     if (record.startsWith('# ')) {
@@ -45,8 +47,9 @@ export function parseWorktreeStatus(output: string): WorktreeState | undefined {
     if (kind !== '1') return undefined;
     // 1 <XY> <sub> <mH> <mI> <mW> <hH> <hI> <path>: the path may hold spaces, the fields do not.
     const fields = record.split(' ');
-    const [, , sub = '', headMode = '', , worktreeMode = '', headSha = ''] = fields;
+    const [, changed = '', sub = '', headMode = '', , worktreeMode = '', headSha = ''] = fields;
     if (!sub.startsWith('N') || headMode === '160000' || worktreeMode === '160000') return undefined;
+    if (changed[0] !== '.') state.staged = true;
     state.tracked.push({ path: fields.slice(8).join(' '), headMode, headSha, worktreeMode });
   }
   return /^[0-9a-f]{40,64}$/.test(state.head) ? state : undefined;

@@ -154,9 +154,6 @@ export class WorkerPool {
       slot.adapter ??= this.createAdapter(slot.config, this.observer);
       if (!slot.adapter.start) continue;
       starting.push(slot.adapter.start());
-      // Spawning blocks this process for a few milliseconds each time: between two, whatever
-      // else is waiting (git answers, objectives to hand out) gets its turn.
-      await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all(starting);
   }

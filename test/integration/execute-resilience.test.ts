@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinTeam, eventually, isProcessAlive, objectiveOf, processesMentioning, recordedWorkerPids, startRun, waitForRunEnd } from '../helpers/run-helpers.js';
+import { builtinTeam, eventually, isProcessAlive, objectiveOf, processesMentioning, recordedWorkerPids, startRun, waitForRunEnd, type StatusResult } from '../helpers/run-helpers.js';
 import { connectToServer, textOf, type ServerConnection } from '../helpers/stdio-server.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
@@ -40,6 +40,11 @@ describe('execute: cancel, crash and resume, non-git targets, bad team.json', ()
       { id: 'three', title: 'Three', scopeTouch: ['README.md'], dependsOn: ['one'], edits: [] },
     ]);
     await eventually(() => recordedWorkerPids(repo.root, runId).filter(isProcessAlive).length === 2, 10_000, 'two workers');
+    // Workers boot as the run starts: mid-wave means both objectives are running.
+    for (let running = 0; running < 2; ) {
+      const status = (await server.call('status', { runId, waitSeconds: 1 })).structuredContent as unknown as StatusResult;
+      running = ['one', 'two'].filter((id) => objectiveOf(status, id).state === 'running').length;
+    }
     const pids = recordedWorkerPids(repo.root, runId);
     const started = Date.now();
     const cancelled = await server.call('cancel', { runId });

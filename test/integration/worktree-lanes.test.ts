@@ -6,8 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CommitImporter } from '../../src/run/commit-importer.js';
+import { entryMode, readIndex, writeIndex } from '../../src/run/git-index.js';
 import { RepoGit } from '../../src/run/repo-git.js';
 import { fastImportPath, parseWorktreeStatus } from '../../src/run/worktree-status.js';
 import { WorktreeLanes, type Lane } from '../../src/run/worktree-lanes.js';
@@ -75,7 +76,9 @@ describe('committing a worker\'s work', () => {
     repo!.git('--git-dir', lane.gitDir, '--work-tree', lane.path, 'add', 'a.ts');
     writeFileSync(join(lane.path, 'a.ts'), 'a\n');
     const commit = await git.commitWorktree(lane, 'ap/run-1--a', base, 'nothing');
-    expect(commit).toEqual({ head: base, changes: [], leftovers: [] });
+    expect(commit).toMatchObject({ head: base, changes: [], leftovers: [] });
+    // The index no longer matches HEAD: the next move is git's.
+    expect(commit!.settled).toBeUndefined();
   });
 
   it('hands work it cannot read from status alone back to git add: a commit of the worker, a nested repository', async () => {
@@ -178,6 +181,113 @@ describe('lending worktrees', () => {
     const taken = await Promise.all([1, 2, 3, 4, 5].map((index) => lanes.take(`ap/run-2--o${index}`, base)));
     expect(new Set(taken.map((lane) => lane.path)).size).toBe(5);
     expect(repo!.git('worktree', 'list', '--porcelain').match(/^worktree .*run-2/gm)).toHaveLength(5);
+  });
+});
+
+/**
+ * Two objectives of a wave, each committed in its own lane, merged: what the engine does at a
+ * wave boundary. Returns the lanes as the engine leaves them (settled) and the merge.
+ */
+async function mergedWave(files: Record<string, string>, work: Record<'a' | 'b', (folder: string) => void>) {
+  const { git, lanes, base, lane: laneA } = await setUp(files);
+  const laneB = await lanes.take('ap/run-1--b', base);
+  const done = [];
+  for (const [id, lane] of [['a', laneA], ['b', laneB]] as const) {
+    work[id](lane.path);
+    const commit = (await git.commitWorktree(lane, `ap/run-1--${id}`, base, id))!;
+    lane.leftovers = commit.leftovers;
+    lane.settled = commit.settled ? { commit: commit.head, base, own: commit.changes, extra: commit.settled.extra } : undefined;
+    done.push(commit);
+  }
+  const merged = await git.mergeWave(base, done.map((commit, index) => ({ branch: `ap/run-1--${'ab'[index]}`, head: commit.head, changes: commit.changes })), 'merge');
+  lanes.noteMerge({ base, merged, heads: new Set(done.map((commit) => commit.head)), changes: done.flatMap((commit) => commit.changes), contents: new Map(done.flatMap((commit) => [...commit.contents])) });
+  lanes.give(laneB);
+  lanes.give(laneA);
+  return { git, lanes, base, merged, laneA, laneB };
+}
+
+/** Git's own view of a lane: clean, on `branch`, with exactly `commit`'s files in its index. */
+function expectAt(lane: Lane, branch: string, commit: string): void {
+  const inLane = (...args: string[]) => repo!.git('--git-dir', lane.gitDir, '--work-tree', lane.path, ...args);
+  expect(inLane('status', '--porcelain', '--untracked-files=all', '--ignored')).toBe('');
+  expect(inLane('symbolic-ref', 'HEAD').trim()).toBe(`refs/heads/${branch}`);
+  expect(inLane('rev-parse', 'HEAD').trim()).toBe(commit);
+  expect(inLane('ls-files', '-s')).toBe(
+    repo!
+      .git('ls-tree', '-r', commit)
+      .replace(/^(\d+) blob ([0-9a-f]+)\t/gm, '$1 $2 0\t'),
+  );
+  // No stat data left for git to refresh: the index it reads is the one it would have written.
+  expect(inLane('diff-files', '--name-only')).toBe('');
+}
+
+describe('moving a lane to the next wave without git', () => {
+  it('writes the other objectives\' files and an index git agrees with', async () => {
+    const files = { 'a/one.ts': 'one\n', 'b/two.ts': 'two\n', 'b/gone.ts': 'gone\n', 'c/keep.ts': 'keep\n', '.gitignore': 'build/\n' };
+    const { git, lanes, merged, laneA } = await mergedWave(files, {
+      a: (folder) => {
+        writeFileSync(join(folder, 'a/one.ts'), 'one, changed\n');
+        mkdirSync(join(folder, 'build'));
+        writeFileSync(join(folder, 'build/out.js'), 'built');
+      },
+      b: (folder) => {
+        mkdirSync(join(folder, 'b/deep/er'), { recursive: true });
+        writeFileSync(join(folder, 'b/deep/er/new.sh'), '#!/bin/sh\n');
+        chmodSync(join(folder, 'b/deep/er/new.sh'), 0o755);
+        symlinkSync('two.ts', join(folder, 'b/link.ts'));
+        rmSync(join(folder, 'b/gone.ts'));
+        writeFileSync(join(folder, 'b/two.ts'), 'two, changed\n');
+      },
+    });
+    expect(laneA.settled).toBeDefined();
+    const switched = vi.spyOn(git, 'switchWorktree');
+    const next = await lanes.take('ap/run-1--next', merged);
+    expect(next.path).toBe(laneA.path);
+    expect(switched).not.toHaveBeenCalled();
+    expectAt(next, 'ap/run-1--next', merged);
+    expect(repo!.git('rev-parse', 'ap/run-1--next').trim()).toBe(merged);
+    expect(readFileSync(join(next.path, 'b/two.ts'), 'utf8')).toBe('two, changed\n');
+    expect(readFileSync(join(next.path, 'a/one.ts'), 'utf8')).toBe('one, changed\n');
+    expect(() => readFileSync(join(next.path, 'build/out.js'))).toThrow();
+    expect(() => readFileSync(join(next.path, 'b/gone.ts'))).toThrow();
+  });
+
+  it('leaves a lane to git when a folder on the way became a link out of it', async () => {
+    const outside = createTempRepo({ 'x.txt': 'outside\n' });
+    made.push(outside);
+    const { lanes, merged, laneA } = await mergedWave({ 'a/one.ts': 'one\n', 'b/two.ts': 'two\n' }, {
+      a: (folder) => writeFileSync(join(folder, 'a/one.ts'), 'one, changed\n'),
+      b: (folder) => {
+        mkdirSync(join(folder, 'b/new'));
+        writeFileSync(join(folder, 'b/new/file.ts'), 'new\n');
+      },
+    });
+    // Lane a's worker (outside its scope, unseen by its commit) left b/ as a link to elsewhere.
+    rmSync(join(laneA.path, 'b'), { recursive: true });
+    symlinkSync(outside.root, join(laneA.path, 'b'));
+    const taken = [await lanes.take('ap/run-1--x', merged), await lanes.take('ap/run-1--y', merged)];
+    for (const [index, lane] of taken.entries()) expectAt(lane, `ap/run-1--${'xy'[index]}`, merged);
+    expect(readFileSync(join(outside.root, 'x.txt'), 'utf8')).toBe('outside\n');
+    expect(() => readFileSync(join(outside.root, 'new/file.ts'))).toThrow();
+  });
+
+  it('reads the index formats git writes, and refuses what it cannot keep', async () => {
+    const { base, lane } = await setUp({ 'a.ts': 'a\n', 'dir/b.ts': 'b\n' });
+    const inLane = (...args: string[]) => repo!.git('--git-dir', lane.gitDir, '--work-tree', lane.path, ...args);
+    const entries = (version: string) => {
+      inLane('update-index', '--index-version', version);
+      return readIndex(readFileSync(join(lane.gitDir, 'index')), 20)!.map((entry) => `${entry.path.toString()} ${entry.sha.toString('hex')} ${entryMode(entry)}`);
+    };
+    const expected = ['a.ts', 'dir/b.ts'].map((path) => `${path} ${repo!.git('rev-parse', `${base}:${path}`).trim()} 100644`);
+    for (const version of ['2', '3', '4']) expect(entries(version)).toEqual(expected);
+    inLane('update-index', '--index-version', '2');
+    // What git writes back from our bytes is the same index.
+    const parsed = readIndex(readFileSync(join(lane.gitDir, 'index')), 20)!;
+    writeFileSync(join(lane.gitDir, 'index'), writeIndex(parsed, 'sha1'));
+    expect(inLane('ls-files', '-s').trim().split('\n')).toHaveLength(2);
+    expect(inLane('status', '--porcelain')).toBe('');
+    inLane('update-index', '--skip-worktree', 'a.ts');
+    expect(readIndex(readFileSync(join(lane.gitDir, 'index')), 20)).toBeUndefined();
   });
 });
 

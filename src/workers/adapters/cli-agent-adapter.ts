@@ -61,7 +61,7 @@ export class CliAgentAdapter implements WorkerAdapter {
 
     let process: ManagedProcess;
     try {
-      process = new ManagedProcess({
+      process = await ManagedProcess.start({
         command: this.config.command,
         args,
         cwd: assignment.cwd,

@@ -134,7 +134,7 @@ export class McpWorkerAdapter implements WorkerAdapter {
   }
 
   private async spawn(): Promise<Connection> {
-    const process = new ManagedProcess({
+    const process = await ManagedProcess.start({
       command: this.config.command,
       args: this.config.args,
       cwd: this.home,

@@ -22,20 +22,23 @@ export interface ExitInfo {
  * SIGTERM the group, wait, SIGKILL the group. It is idempotent and always settles.
  */
 export class ManagedProcess {
-  readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   readonly exited: Promise<ExitInfo>;
   private exitInfo: ExitInfo | undefined;
   private stopping: Promise<ExitInfo> | undefined;
 
-  constructor(options: ManagedProcessOptions) {
-    this.child = spawn(options.command, [...options.args], {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-      shell: false,
-      windowsHide: true,
-    });
+  /**
+   * Starts the process. Rejects when the system refuses the command line (E2BIG); a command that
+   * is not there is an 'error' of `child`, as with `spawn`.
+   */
+  static async start(options: ManagedProcessOptions): Promise<ManagedProcess> {
+    const child = spawn(options.command, [...options.args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, shell: false, windowsHide: true });
+    return new ManagedProcess(child, options);
+  }
+
+  private constructor(
+    readonly child: ChildProcessByStdio<Writable, Readable, Readable>,
+    options: ManagedProcessOptions,
+  ) {
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };

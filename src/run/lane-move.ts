@@ -1,0 +1,124 @@
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { readIndex, statBytes, writeIndex, type IndexEntry } from './git-index.js';
+import type { TreeChange, Worktree } from './repo-git.js';
+
+/** A move of a worktree's files and index from one commit to the next, when only known paths differ. */
+export interface LaneMove {
+  /** Paths to remove first: what the last worker left that is not part of any commit. */
+  remove: readonly string[];
+  /** Changes to make on disk, with the contents of every path written. */
+  write: readonly TreeChange[];
+  /** Changes from the commit the index holds to the target: `write` and the paths already on disk. */
+  index: readonly TreeChange[];
+  contents: ReadonlyMap<string, Buffer>;
+  format: string;
+}
+
+/** Why a move was left to git; the worktree may be half moved, which `git checkout -f` repairs. */
+export class MoveRefused extends Error {}
+
+/**
+ * Moves a worktree in this process: writes the files that differ and writes the index git would
+ * write, with the stat data of the files as they now are, so `git status` afterwards finds the
+ * tree clean without hashing it. A wave boundary moves every worktree at once, and starting
+ * twenty git processes for that costs more than all they write.
+ *
+ * The file system calls are synchronous on purpose: a move writes small files, each a few tens
+ * of microseconds of the kernel's time, and a round trip through libuv's thread pool per call
+ * costs more than the call.
+ *
+ * It writes nothing outside the worktree: a path under a symbolic link or in the way of a folder
+ * refuses the move, and files are created anew, never written through an existing link. The index
+ * is taken with git's own lock. Anything unexpected throws `MoveRefused`; then `git checkout -f`
+ * does the move.
+ */
+export function moveLane(lane: Worktree, move: LaneMove): void {
+  const lock = join(lane.gitDir, 'index.lock');
+  let held: number;
+  try {
+    held = openSync(lock, 'wx');
+  } catch {
+    throw new MoveRefused('the index is locked');
+  }
+  try {
+    const entries = readIndex(readFileSync(join(lane.gitDir, 'index')), move.format === 'sha256' ? 32 : 20);
+    if (!entries) throw new MoveRefused('the index holds entries or extensions only git handles');
+    for (const path of move.remove) rmSync(join(lane.path, path), { recursive: true, force: true });
+    // Deletions first: a path deleted can be a file in the way of a new folder.
+    const checked = new Set<string>();
+    for (const change of move.write) if (change.status === 'D') deletePath(lane.path, change.path, checked);
+    checked.clear();
+    for (const change of move.write) if (change.status !== 'D') writePath(lane.path, change, move.contents, checked);
+    const byPath = new Map(entries.map((entry) => [entry.path.toString('latin1'), entry]));
+    for (const change of move.index) {
+      const path = Buffer.from(change.path);
+      if (change.status === 'D') byPath.delete(path.toString('latin1'));
+      else byPath.set(path.toString('latin1'), { path, stat: statBytes(lstatSync(join(lane.path, change.path), { bigint: true }), change.mode), sha: Buffer.from(change.sha, 'hex') } satisfies IndexEntry);
+    }
+    const bytes = writeIndex([...byPath.values()], move.format);
+    for (let written = 0; written < bytes.length; ) written += writeSync(held, bytes, written);
+    closeSync(held);
+    renameSync(lock, join(lane.gitDir, 'index'));
+  } catch (error) {
+    try {
+      closeSync(held);
+    } catch {
+      // closed already
+    }
+    rmSync(lock, { force: true });
+    throw error instanceof MoveRefused ? error : new MoveRefused((error as Error).message);
+  }
+}
+
+/** Points the worktree's HEAD at `branch` (which must exist before anyone reads it). */
+export async function pointHead(lane: Worktree, branch: string): Promise<void> {
+  await writeFile(join(lane.gitDir, 'HEAD'), `ref: refs/heads/${branch}\n`);
+}
+
+function deletePath(root: string, path: string, checked: Set<string>): void {
+  checkFolders(root, dirname(path), checked, false);
+  const file = join(root, path);
+  const info = lstatSync(file, { throwIfNoEntry: false });
+  if (!info) return;
+  if (info.isDirectory()) throw new MoveRefused(`${path} is a folder where the tree has a file`);
+  unlinkSync(file);
+  // Folders left empty go, as git removes them.
+  for (let folder = dirname(path); folder !== '.'; folder = dirname(folder)) {
+    try {
+      rmdirSync(join(root, folder));
+    } catch {
+      break;
+    }
+    checked.delete(folder);
+  }
+}
+
+function writePath(root: string, change: TreeChange, contents: ReadonlyMap<string, Buffer>, checked: Set<string>): void {
+  const content = contents.get(change.path);
+  if (!content) throw new MoveRefused(`the content of ${change.path} is not at hand`);
+  checkFolders(root, dirname(change.path), checked, true);
+  const file = join(root, change.path);
+  const info = lstatSync(file, { throwIfNoEntry: false });
+  if (info?.isDirectory()) throw new MoveRefused(`${change.path} is a folder where the tree has a file`);
+  // Never written through: the old file may be a link, or share its inode with a file elsewhere.
+  if (info) unlinkSync(file);
+  if (change.mode === '120000') symlinkSync(content, file);
+  else writeFileSync(file, content, { flag: 'wx', mode: change.mode === '100755' ? 0o777 : 0o666 });
+}
+
+/**
+ * Makes sure every folder on the way to a path is a real folder in the worktree (made when
+ * `create`), never a link that would lead out of it. Each folder is looked at once per pass.
+ */
+function checkFolders(root: string, folder: string, checked: Set<string>, create: boolean): void {
+  if (folder === '.' || folder === '' || checked.has(folder)) return;
+  checkFolders(root, dirname(folder), checked, create);
+  const info = lstatSync(join(root, folder), { throwIfNoEntry: false });
+  if (!info) {
+    if (!create) return;
+    mkdirSync(join(root, folder));
+  } else if (!info.isDirectory()) throw new MoveRefused(`${folder} is not a folder`);
+  checked.add(folder);
+}
