@@ -1,33 +1,27 @@
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { resolve } from 'node:path';
-import { createBuiltinWorkerServer, type BuiltinWorkerOptions } from '../workers/builtin/builtin-worker-server.js';
+import { createBuiltinWorker } from '../workers/builtin/builtin-worker-server.js';
 
-export interface PreparedWorker {
-  server: Server;
-  /** Read on every step, so the log file can be named after the server was made. */
-  options: BuiltinWorkerOptions;
-}
-
-/** The worker's server, made but not yet serving (the startup snapshot holds one made at build time). */
-export function prepareBuiltinWorker(): PreparedWorker {
-  const options: BuiltinWorkerOptions = { onCrash: (exitCode) => process.exit(exitCode) };
-  return { server: createBuiltinWorkerServer(options), options };
-}
-
-/** Serves the built-in worker on stdio until stdin closes or a signal arrives. */
-export async function serveBuiltinWorker(logPath: string | undefined, prepared: PreparedWorker = prepareBuiltinWorker()): Promise<void> {
-  const { server, options } = prepared;
-  options.logPath = logPath === undefined ? undefined : resolve(logPath);
-  const stop = () => {
-    setTimeout(() => process.exit(0), 2_000).unref();
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
+/** Serves the built-in worker on stdio (newline-delimited JSON-RPC) until stdin closes or a signal arrives. */
+export function serveBuiltinWorker(logPath: string | undefined): void {
+  const worker = createBuiltinWorker({
+    logPath: logPath === undefined ? undefined : resolve(logPath),
+    // Writes to a pipe are synchronous on Linux: nothing is lost when the process then exits.
+    send: (message) => process.stdout.write(`${JSON.stringify(message)}\n`),
+    onCrash: (exitCode) => process.exit(exitCode),
+  });
+  let pending = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    pending += chunk;
+    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n')) {
+      const line = pending.slice(0, end);
+      pending = pending.slice(end + 1);
+      worker.receive(line);
+    }
+  });
+  process.stdout.on('error', () => process.exit(0));
+  const stop = () => process.exit(0);
   process.stdin.on('end', stop);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  await server.connect(new StdioServerTransport());
 }

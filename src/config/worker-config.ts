@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors/config-error.js';
 
@@ -49,24 +49,10 @@ const networkVariables = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS
 
 const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const bundledWorkerPath = fileURLToPath(new URL('../../dist/builtin-worker.mjs', import.meta.url));
-const snapshotPath = fileURLToPath(new URL('../../dist/builtin-worker.blob', import.meta.url));
 
-/**
- * How to start the built-in worker, fastest first: from its startup snapshot when this very
- * Node.js built it, else from the bundle, else as `ap-orchestrator worker`.
- */
+/** How to start the built-in worker: its bundle (one file, quick to load), else `ap-orchestrator worker`. */
 function builtinWorkerArgs(): string[] {
-  if (snapshotFits()) return ['--snapshot-blob', snapshotPath, '--'];
   return existsSync(bundledWorkerPath) ? [bundledWorkerPath] : [cliPath, 'worker'];
-}
-
-function snapshotFits(): boolean {
-  try {
-    const built = JSON.parse(readFileSync(`${snapshotPath}.json`, 'utf8')) as { node?: string; arch?: string; platform?: string };
-    return built.node === process.version && built.arch === process.arch && built.platform === process.platform && existsSync(snapshotPath);
-  } catch {
-    return false;
-  }
 }
 
 const builtinTool: McpToolMapping = {

@@ -2,4 +2,4 @@
 import { serveBuiltinWorker } from '../../cli/serve-builtin-worker.js';
 
 const index = process.argv.indexOf('--log');
-await serveBuiltinWorker(index === -1 ? undefined : process.argv[index + 1]);
+serveBuiltinWorker(index === -1 ? undefined : process.argv[index + 1]);

@@ -1,72 +1,73 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
-import { scriptedEditSchema } from '../../core/plan/objective-schema.js';
 import { renderWorkerReply } from '../../core/worker-reply/worker-reply.js';
 import { serverVersion } from '../../server/version.js';
 import { apLogLine } from './ap-log-line.js';
+import { readRunObjectiveInput } from './builtin-worker-input.js';
 import { applyStep, describeStep, type ScriptOutcome } from './scripted-edits.js';
 
 export const builtinToolName = 'run_objective';
 
-export const runObjectiveInput = z.object({
-  prompt: z.string().describe('The AP worker prompt (read for the title; the work itself is scripted).'),
-  cwd: z.string().describe('Absolute path of the worktree to work in.'),
-  objectiveId: z.string().optional().describe('Objective id, for the log.'),
-  title: z.string().optional().describe('Objective title, used in the commit message.'),
-  edits: z.array(scriptedEditSchema).default([]).describe('The scripted steps to carry out, in order.'),
-});
+/** Set by the bundler: the tool's JSON Schema, made from `runObjectiveInput` at build time. */
+declare const __AP_WORKER_INPUT_SCHEMA__: Record<string, unknown> | undefined;
+
+/** The MCP versions this worker speaks, newest first (the SDK's list; a test keeps them equal). */
+export const protocolVersions = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'];
 
 export interface BuiltinWorkerOptions {
   /** AP-format log file to append one line per step to (optional). */
   logPath?: string;
+  /** Writes one JSON-RPC message to the client. */
+  send: (message: Record<string, unknown>) => void;
   /** What to do on a `crash` step; the CLI exits the process. */
   onCrash: (exitCode: number) => never;
+}
+
+type Id = string | number;
+
+interface Message {
+  jsonrpc?: unknown;
+  id?: Id;
+  method?: unknown;
+  params?: Record<string, unknown>;
 }
 
 /**
  * The built-in worker: an MCP server that is not an AI. It carries out an objective's scripted
  * edits in the given folder, reporting each step as progress and as an AP log line, and answers
  * in the AP worker reply format. Demo, tests and benchmarks run the whole cycle with it.
+ *
+ * It speaks MCP's JSON-RPC itself (initialize, ping, tools/list, tools/call with progress, and
+ * cancellation) instead of through the SDK's server: a run starts twenty of these at once on a
+ * small machine, and the SDK with its schemas triples the CPU a worker takes to start.
  */
-export function createBuiltinWorkerServer(options: BuiltinWorkerOptions): Server {
-  const server = new Server({ name: 'ap-orchestrator-builtin-worker', version: serverVersion }, { capabilities: { tools: {} } });
+export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (line: string) => void } {
+  const running = new Map<Id, AbortController>();
+  const respond = (id: Id, result: Record<string, unknown>) => options.send({ jsonrpc: '2.0', id, result });
+  const fail = (id: Id | null, code: number, message: string) => options.send({ jsonrpc: '2.0', id, error: { code, message } });
   const log = (type: string, description: string, tool?: string) => {
     if (!options.logPath) return;
     mkdirSync(dirname(options.logPath), { recursive: true });
     appendFileSync(options.logPath, apLogLine(type, description, tool));
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: [
-      {
-        name: builtinToolName,
-        description: 'Carries out the scripted edits of an objective in a working directory.',
-        inputSchema: z.toJSONSchema(runObjectiveInput, { io: 'input' }) as { type: 'object' },
-      },
-    ],
-  }));
-
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    if (request.params.name !== builtinToolName) {
-      return { content: [{ type: 'text', text: `Unknown tool "${request.params.name}"; this worker has only ${builtinToolName}.` }], isError: true };
+  const callTool = async (id: Id, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> => {
+    if (params.name !== builtinToolName) {
+      return { content: [{ type: 'text', text: `Unknown tool "${String(params.name)}"; this worker has only ${builtinToolName}.` }], isError: true };
     }
-    const parsed = runObjectiveInput.safeParse(request.params.arguments ?? {});
-    if (!parsed.success) return { content: [{ type: 'text', text: `Invalid arguments: ${z.prettifyError(parsed.error)}` }], isError: true };
-    const input = parsed.data;
+    const read = readRunObjectiveInput(params.arguments ?? {});
+    if ('error' in read) return { content: [{ type: 'text', text: `Invalid arguments: ${read.error}` }], isError: true };
+    const { input } = read;
     const title = input.title ?? /^TITLE: (.*)$/m.exec(input.prompt)?.[1] ?? input.objectiveId ?? 'objective';
-    const progressToken = request.params._meta?.progressToken;
+    const progressToken = (params._meta as { progressToken?: unknown } | undefined)?.progressToken;
     const total = input.edits.length;
     let step = 0;
     let notifications = 0;
     const progress = async (message: string) => {
-      if (progressToken === undefined) return;
+      if (progressToken === undefined || signal.aborted) return;
       // MCP progress must increase with every notification: steps count whole units, keep-alive ticks fractions.
       notifications += 1;
-      const value = Math.min(step + notifications / 10_000, total);
-      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, total, message } }).catch(() => {});
+      options.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress: Math.min(step + notifications / 10_000, total), total, message } });
     };
 
     log('TASK', `Starting ${input.objectiveId ?? ''} ${title}`.replace(/\s+/g, ' ').trim());
@@ -77,7 +78,7 @@ export function createBuiltinWorkerServer(options: BuiltinWorkerOptions): Server
         const report = describeStep(edit);
         log(report.type, report.description, report.tool);
         await progress(report.tool ? `${report.tool} - ${report.description}` : report.description);
-        const result = await applyStep(input.cwd, edit, extra.signal, () => progress(report.description));
+        const result = await applyStep(input.cwd, edit, signal, () => progress(report.description));
         if (result) {
           outcome = result;
           break;
@@ -107,6 +108,64 @@ export function createBuiltinWorkerServer(options: BuiltinWorkerOptions): Server
     log(outcome.kind === 'completed' ? 'DONE' : outcome.kind === 'failed' ? 'ERROR' : 'BLOCKED', outcome.kind === 'failed' ? outcome.message : `Finished ${title}`);
     await progress('done');
     return { content: [{ type: 'text', text: reply }], isError: outcome.kind === 'failed' };
-  });
-  return server;
+  };
+
+  const request = async (id: Id, method: string, params: Record<string, unknown>) => {
+    switch (method) {
+      case 'initialize': {
+        const asked = params.protocolVersion;
+        const protocolVersion = typeof asked === 'string' && protocolVersions.includes(asked) ? asked : protocolVersions[0];
+        return respond(id, { protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'ap-orchestrator-builtin-worker', version: serverVersion } });
+      }
+      case 'ping':
+        return respond(id, {});
+      case 'tools/list':
+        return respond(id, {
+          tools: [{ name: builtinToolName, description: 'Carries out the scripted edits of an objective in a working directory.', inputSchema: await inputSchema() }],
+        });
+      case 'tools/call': {
+        const controller = new AbortController();
+        running.set(id, controller);
+        try {
+          const result = await callTool(id, params, controller.signal);
+          // A cancelled request gets no answer (MCP: the client has stopped waiting).
+          if (!controller.signal.aborted) respond(id, result);
+        } finally {
+          running.delete(id);
+        }
+        return;
+      }
+      default:
+        return fail(id, -32601, `Method not found: ${method}`);
+    }
+  };
+
+  return {
+    receive(line: string) {
+      if (!line.trim()) return;
+      let message: Message;
+      try {
+        message = JSON.parse(line) as Message;
+      } catch {
+        return fail(null, -32700, 'Parse error: a line that is not JSON');
+      }
+      if (typeof message !== 'object' || message === null || typeof message.method !== 'string') {
+        // A response from the client (this worker asks nothing) or something else: not a request.
+        if (message && typeof message === 'object' && 'id' in message && !('result' in message) && !('error' in message)) fail(message.id ?? null, -32600, 'Invalid request');
+        return;
+      }
+      const params = typeof message.params === 'object' && message.params !== null ? message.params : {};
+      if (message.id === undefined) {
+        if (message.method === 'notifications/cancelled') running.get(params.requestId as Id)?.abort(params.reason);
+        return;
+      }
+      const id = message.id;
+      request(id, message.method, params).catch((error: unknown) => fail(id, -32603, error instanceof Error ? error.message : String(error)));
+    },
+  };
+}
+
+async function inputSchema(): Promise<Record<string, unknown>> {
+  if (typeof __AP_WORKER_INPUT_SCHEMA__ === 'object') return __AP_WORKER_INPUT_SCHEMA__;
+  return (await import('./builtin-worker-schema.js')).runObjectiveJsonSchema();
 }
