@@ -20,12 +20,13 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const waves = store.runs.waves(runId);
   if (context.git) await context.git.pruneWorktrees();
   let integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
-  // The first wave's worktrees are registered in one request while the workers boot (they were
-  // started with the run); their checkouts then run as workers become free.
+  // The first wave's worktrees are registered first, one git command after the other: twenty
+  // workers booting at once would starve that sequence. The checkouts then run while they boot.
   const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
   const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
   const firstBase = firstWave?.status === 'pending' || !firstWave?.baseCommit ? integrationHead : firstWave.baseCommit;
   if (context.lanes && firstBase) await context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase);
+  void context.dispatcher.warm?.(firstSize);
 
   for (const wave of waves) {
     if (wave.status === 'done' || wave.status === 'rolled_back') continue;

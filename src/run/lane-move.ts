@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readIndex, statBytes, writeIndex, type IndexEntry } from './git-index.js';
@@ -30,45 +30,48 @@ export class MoveRefused extends Error {}
  * costs more than the call.
  *
  * It writes nothing outside the worktree: a path under a symbolic link or in the way of a folder
- * refuses the move, and files are created anew, never written through an existing link. The index
- * is taken with git's own lock. Anything unexpected throws `MoveRefused`; then `git checkout -f`
- * does the move.
+ * refuses the move, and files are created anew, never written through an existing link. A lane
+ * whose index git has locked is left alone. Anything unexpected throws `MoveRefused`; then
+ * `git checkout -f` does the move.
  */
 export function moveLane(lane: Worktree, move: LaneMove): void {
-  const lock = join(lane.gitDir, 'index.lock');
+  // Another git at work in the lane: its job, not ours.
+  if (existsSync(join(lane.gitDir, 'index.lock'))) throw new MoveRefused('the index is locked');
+  const indexPath = join(lane.gitDir, 'index');
   let held: number;
   try {
-    held = openSync(lock, 'wx');
-  } catch {
-    throw new MoveRefused('the index is locked');
+    held = openSync(indexPath, 'r+');
+  } catch (error) {
+    throw new MoveRefused(`the index cannot be opened: ${(error as Error).message}`);
   }
   try {
-    const entries = readIndex(readFileSync(join(lane.gitDir, 'index')), move.format === 'sha256' ? 32 : 20);
+    const entries = readIndex(readFileSync(held), move.format === 'sha256' ? 32 : 20);
     if (!entries) throw new MoveRefused('the index holds entries or extensions only git handles');
     for (const path of move.remove) rmSync(join(lane.path, path), { recursive: true, force: true });
     // Deletions first: a path deleted can be a file in the way of a new folder.
     const checked = new Set<string>();
     for (const change of move.write) if (change.status === 'D') deletePath(lane.path, change.path, checked);
     checked.clear();
-    for (const change of move.write) if (change.status !== 'D') writePath(lane.path, change, move.contents, checked);
+    const written = new Map<string, BigIntStats>();
+    for (const change of move.write) if (change.status !== 'D') written.set(change.path, writePath(lane.path, change, move.contents, checked));
     const byPath = new Map(entries.map((entry) => [entry.path.toString('latin1'), entry]));
     for (const change of move.index) {
       const path = Buffer.from(change.path);
       if (change.status === 'D') byPath.delete(path.toString('latin1'));
-      else byPath.set(path.toString('latin1'), { path, stat: statBytes(lstatSync(join(lane.path, change.path), { bigint: true }), change.mode), sha: Buffer.from(change.sha, 'hex') } satisfies IndexEntry);
+      else {
+        const stat = written.get(change.path) ?? lstatSync(join(lane.path, change.path), { bigint: true });
+        byPath.set(path.toString('latin1'), { path, stat: statBytes(stat, change.mode), sha: Buffer.from(change.sha, 'hex') } satisfies IndexEntry);
+      }
     }
+    // Written over in place, as one write: replacing the file would free its blocks every move,
+    // which costs more than the write on a file system that discards them.
     const bytes = writeIndex([...byPath.values()], move.format);
-    for (let written = 0; written < bytes.length; ) written += writeSync(held, bytes, written);
-    closeSync(held);
-    renameSync(lock, join(lane.gitDir, 'index'));
+    for (let done = 0; done < bytes.length; ) done += writeSync(held, bytes, done, bytes.length - done, done);
+    ftruncateSync(held, bytes.length);
   } catch (error) {
-    try {
-      closeSync(held);
-    } catch {
-      // closed already
-    }
-    rmSync(lock, { force: true });
     throw error instanceof MoveRefused ? error : new MoveRefused((error as Error).message);
+  } finally {
+    closeSync(held);
   }
 }
 
@@ -95,17 +98,29 @@ function deletePath(root: string, path: string, checked: Set<string>): void {
   }
 }
 
-function writePath(root: string, change: TreeChange, contents: ReadonlyMap<string, Buffer>, checked: Set<string>): void {
+function writePath(root: string, change: TreeChange, contents: ReadonlyMap<string, Buffer>, checked: Set<string>): BigIntStats {
   const content = contents.get(change.path);
   if (!content) throw new MoveRefused(`the content of ${change.path} is not at hand`);
   checkFolders(root, dirname(change.path), checked, true);
   const file = join(root, change.path);
-  const info = lstatSync(file, { throwIfNoEntry: false });
-  if (info?.isDirectory()) throw new MoveRefused(`${change.path} is a folder where the tree has a file`);
-  // Never written through: the old file may be a link, or share its inode with a file elsewhere.
-  if (info) unlinkSync(file);
-  if (change.mode === '120000') symlinkSync(content, file);
-  else writeFileSync(file, content, { flag: 'wx', mode: change.mode === '100755' ? 0o777 : 0o666 });
+  if (change.status !== 'A') {
+    // Never written through: the old file may be a link, or share its inode with a file elsewhere.
+    const info = lstatSync(file, { throwIfNoEntry: false });
+    if (info?.isDirectory()) throw new MoveRefused(`${change.path} is a folder where the tree has a file`);
+    if (info) unlinkSync(file);
+  }
+  if (change.mode === '120000') {
+    symlinkSync(content, file);
+    return lstatSync(file, { bigint: true });
+  }
+  // O_EXCL: a path that exists after all (a link, a folder) fails here instead of being followed.
+  const descriptor = openSync(file, 'wx', change.mode === '100755' ? 0o777 : 0o666);
+  try {
+    for (let done = 0; done < content.length; ) done += writeSync(descriptor, content, done, content.length - done);
+    return fstatSync(descriptor, { bigint: true });
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 /**

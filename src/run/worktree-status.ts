@@ -21,8 +21,11 @@ export interface WorktreeState {
   staged: boolean;
 }
 
-/** The `git status` arguments whose output `parseWorktreeStatus` reads. */
-export const worktreeStatusArgs = ['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching', '--no-renames'];
+/**
+ * The `git status` arguments whose output `parseWorktreeStatus` reads. Without optional locks, git
+ * does not write back the stat data it refreshed: the worktree's next move rewrites the index anyway.
+ */
+export const worktreeStatusArgs = ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching', '--no-renames'];
 
 /**
  * Parses `git status --porcelain=v2 -z --branch`. Returns undefined for what only `git add`
