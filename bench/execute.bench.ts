@@ -52,6 +52,11 @@ const timed = (prototype: object, method: string, name = method) => {
 for (const method of ['createWorktrees', 'commitWorktree', 'commitAll', 'changes', 'mergeWave', 'setRef', 'createBranch', 'removeWorktrees']) timed(RepoGit.prototype, method);
 // A worktree's move to the next objective's base (by git, or in place), leftovers included.
 timed(WorktreeLanes.prototype, 'reset', 'moveWorktree');
+timed(WorktreeLanes.prototype, 'moveAhead');
+if (process.env.AP_BENCH_TIMELINE) {
+  const { CommitImporter } = await load<typeof import('../src/run/commit-importer.js')>('run/commit-importer.js');
+  timed(CommitImporter.prototype, 'importCommits', 'fastImport');
+}
 
 const repo = mkdtempSync(join(tmpdir(), 'ap-bench-execute-'));
 for (let module = 0; module < perWave; module += 1) {

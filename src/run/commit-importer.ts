@@ -24,12 +24,14 @@ interface Waiting {
 
 /**
  * Writes commits with `git fast-import`, several to one process: the commits asked for while
- * one import runs go together into the next. A wave's objectives end at about the same time,
- * and on a small machine starting a process costs more than what git then does.
+ * imports run go together into the next. A wave's objectives end at about the same time, and on
+ * a small machine starting a process costs more than what git then does. Two imports may run at
+ * once; they write separate packs and different branches.
  */
 export class CommitImporter {
   private readonly waiting: Waiting[] = [];
-  private running = false;
+  /** Imports at once: two, so a batch that starts with the first commit of a wave does not hold up the rest. */
+  private running = 0;
 
   constructor(private readonly repo: string) {}
 
@@ -45,8 +47,8 @@ export class CommitImporter {
   }
 
   private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+    if (this.running >= 2) return;
+    this.running += 1;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0);
@@ -63,7 +65,7 @@ export class CommitImporter {
         }
       }
     } finally {
-      this.running = false;
+      this.running -= 1;
     }
   }
 

@@ -5,6 +5,7 @@ import { checkChanges } from '../core/scope/check-changes.js';
 import type { RunObjectiveRow, ScopeViolation } from '../store/run-records.js';
 import { executeObjective, type ObjectiveOutcome } from './execute-objective.js';
 import type { TreeChange } from './repo-git.js';
+import type { WaveChanges } from './worktree-lanes.js';
 import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
 import { processStartTime } from './process-janitor.js';
 import { runVerify } from './run-verify.js';
@@ -28,78 +29,98 @@ export async function executeWaves(context: RunContext): Promise<void> {
   if (context.lanes && firstBase) await context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase);
   void context.dispatcher.warm?.(firstSize);
 
-  for (const wave of waves) {
-    if (wave.status === 'done' || wave.status === 'rolled_back') continue;
-    if (context.signal.aborted) return;
-    const waveBase = wave.status === 'pending' || !wave.baseCommit ? integrationHead : wave.baseCommit;
-    store.runs.updateWave(runId, wave.wave, { status: 'running', baseCommit: waveBase, startedAt: wave.startedAt ?? now() });
-    store.runs.update(runId, { currentWave: wave.wave, phase: 'execute' });
-    const members = plan.waves.find((candidate) => candidate.wave === wave.wave)?.objectives.map((id) => byId.get(id)!) ?? [];
-    emit(context, 'wave_started', { wave: wave.wave, objectives: members.map((objective) => objective.id), base_commit: waveBase });
+  let movingAhead: Promise<void> | undefined;
+  try {
+    await runWaves();
+  } finally {
+    // The lanes are not touched again (the session docs take one) before they have moved.
+    await movingAhead;
+  }
 
-    const rows = new Map(store.runs.objectives(runId).map((row) => [row.objectiveId, row]));
-    const runnable = members.filter((objective) => {
-      const row = rows.get(objective.id)!;
-      if (row.state === 'merged' || row.state === 'blocked' || row.state === 'failed') return false;
-      const unmet = objective.dependsOn.filter((dependency) => rows.get(dependency)?.state !== 'merged');
-      if (unmet.length > 0) {
-        block(context, objective, `Blocked: ${unmet.map((id) => `"${id}"`).join(', ')} did not merge.`);
-        return false;
-      }
-      return true;
-    });
+  async function runWaves(): Promise<void> {
+    for (const wave of waves) {
+      if (wave.status === 'done' || wave.status === 'rolled_back') continue;
+      await movingAhead;
+      if (context.signal.aborted) return;
+      const waveBase = wave.status === 'pending' || !wave.baseCommit ? integrationHead : wave.baseCommit;
+      store.runs.updateWave(runId, wave.wave, { status: 'running', baseCommit: waveBase, startedAt: wave.startedAt ?? now() });
+      store.runs.update(runId, { currentWave: wave.wave, phase: 'execute' });
+      const members = plan.waves.find((candidate) => candidate.wave === wave.wave)?.objectives.map((id) => byId.get(id)!) ?? [];
+      emit(context, 'wave_started', { wave: wave.wave, objectives: members.map((objective) => objective.id), base_commit: waveBase });
 
-    const before = context.mode === 'shared-tree' ? await takeSnapshot(context.repo) : undefined;
-    const outcomes = await Promise.all(
-      runnable.map(async (objective): Promise<[PlannedObjectiveRecord, ObjectiveOutcome]> => {
-        const row = rows.get(objective.id)!;
-        if (row.state === 'succeeded' && row.commitSha && context.mode === 'worktree') {
-          // Finished before an interruption: its commit is on its branch, checked; only the merge is left.
-          const changes = await context.git!.changes(waveBase!, row.commitSha);
-          return [objective, { state: 'succeeded', head: row.commitSha, changes }];
+      // Rows one by one: the wave's and its dependencies', not the whole run's at every wave.
+      const rows = new Map<string, RunObjectiveRow | undefined>();
+      const rowOf = (id: string) => {
+        if (!rows.has(id)) rows.set(id, store.runs.objective(runId, id));
+        return rows.get(id);
+      };
+      const runnable = members.filter((objective) => {
+        const row = rowOf(objective.id)!;
+        if (row.state === 'merged' || row.state === 'blocked' || row.state === 'failed') return false;
+        const unmet = objective.dependsOn.filter((dependency) => rowOf(dependency)?.state !== 'merged');
+        if (unmet.length > 0) {
+          block(context, objective, `Blocked: ${unmet.map((id) => `"${id}"`).join(', ')} did not merge.`);
+          return false;
         }
-        try {
-          return [objective, await executeObjective(context, objective, waveBase)];
-        } catch (error) {
-          // A git failure in one objective's worktree fails that objective, not the run.
-          const message = `The orchestrator could not prepare or record this objective: ${(error as Error).message}`;
-          context.log.warn(`objective ${objective.id}: ${message}`);
-          store.runs.updateObjective(runId, objective.id, { state: 'failed', error: message, finishedAt: now() });
-          emit(context, 'objective_finished', { objective_id: objective.id, wave: objective.wave, state: 'failed', error: message, files: [] });
-          return [objective, { state: 'failed' }];
-        }
-      }),
-    );
-    if (context.signal.aborted) return;
-    for (const [objective, outcome] of outcomes) if (outcome.state !== 'succeeded') blockDependants(context, objective.id);
+        return true;
+      });
 
-    if (context.mode === 'shared-tree') {
-      await attributeSharedTreeChanges(context, before!, outcomes);
-      await verifyWave(context, wave.wave, outcomes.filter(([, outcome]) => outcome.state === 'succeeded').map(([objective]) => objective), null, null);
-      continue;
-    }
-
-    const succeeded = outcomes.filter(([, outcome]) => outcome.state === 'succeeded');
-    store.runs.updateWave(runId, wave.wave, { status: 'merging' });
-    store.runs.update(runId, { phase: 'merge' });
-    let merged = waveBase!;
-    if (succeeded.length > 0) {
-      for (const [, outcome] of succeeded) context.git!.noteAttributes(outcome.changes!);
-      merged = await context.git!.mergeWave(
-        waveBase!,
-        succeeded.map(([objective, outcome]) => ({ branch: objectiveBranch(runId, objective.id), head: outcome.head!, changes: outcome.changes as TreeChange[] })),
-        `ap: merge wave ${wave.wave} (${succeeded.map(([objective]) => objective.id).join(', ')})`,
+      const before = context.mode === 'shared-tree' ? await takeSnapshot(context.repo) : undefined;
+      const outcomes = await Promise.all(
+        runnable.map(async (objective): Promise<[PlannedObjectiveRecord, ObjectiveOutcome]> => {
+          const row = rowOf(objective.id)!;
+          if (row.state === 'succeeded' && row.commitSha && context.mode === 'worktree') {
+            // Finished before an interruption: its commit is on its branch, checked; only the merge is left.
+            const changes = await context.git!.changes(waveBase!, row.commitSha);
+            return [objective, { state: 'succeeded', head: row.commitSha, changes }];
+          }
+          try {
+            return [objective, await executeObjective(context, objective, waveBase)];
+          } catch (error) {
+            // A git failure in one objective's worktree fails that objective, not the run.
+            const message = `The orchestrator could not prepare or record this objective: ${(error as Error).message}`;
+            context.log.warn(`objective ${objective.id}: ${message}`);
+            store.runs.updateObjective(runId, objective.id, { state: 'failed', error: message, finishedAt: now() });
+            emit(context, 'objective_finished', { objective_id: objective.id, wave: objective.wave, state: 'failed', error: message, files: [] });
+            return [objective, { state: 'failed' }];
+          }
+        }),
       );
-    }
-    if (await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged)) {
-      integrationHead = merged;
-      context.lanes?.noteMerge({
+      if (context.signal.aborted) return;
+      for (const [objective, outcome] of outcomes) if (outcome.state !== 'succeeded') blockDependants(context, objective.id);
+
+      if (context.mode === 'shared-tree') {
+        await attributeSharedTreeChanges(context, before!, outcomes);
+        await verifyWave(context, wave.wave, outcomes.filter(([, outcome]) => outcome.state === 'succeeded').map(([objective]) => objective), null, null);
+        continue;
+      }
+
+      const succeeded = outcomes.filter(([, outcome]) => outcome.state === 'succeeded');
+      store.runs.updateWave(runId, wave.wave, { status: 'merging' });
+      store.runs.update(runId, { phase: 'merge' });
+      let merged = waveBase!;
+      const work: WaveChanges = {
         base: waveBase!,
-        merged,
         heads: new Set(succeeded.map(([, outcome]) => outcome.head!)),
         changes: succeeded.flatMap(([, outcome]) => outcome.changes ?? []),
         contents: new Map(succeeded.flatMap(([, outcome]) => [...(outcome.contents ?? new Map<string, Buffer>())])),
-      });
+      };
+      if (succeeded.length > 0) {
+        for (const [, outcome] of succeeded) context.git!.noteAttributes(outcome.changes!);
+        const merging = context.git!.mergeWave(
+          waveBase!,
+          succeeded.map(([objective, outcome]) => ({ branch: objectiveBranch(runId, objective.id), head: outcome.head!, changes: outcome.changes as TreeChange[] })),
+          `ap: merge wave ${wave.wave} (${succeeded.map(([objective]) => objective.id).join(', ')})`,
+        );
+        // While git merges and the merge is recorded, the worktrees take on the wave's files (a wave
+        // rolled back sends them back). The next wave waits for them.
+        movingAhead = context.lanes?.moveAhead(work);
+        merged = await merging;
+      }
+      if (await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged)) {
+        integrationHead = merged;
+        context.lanes?.noteMerge({ ...work, merged });
+      }
     }
   }
 }
@@ -136,11 +157,14 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
   if (context.integrationBranch && merged && merged !== waveBase) await context.git!.setRef(context.integrationBranch, merged);
   store.runs.updateWave(runId, waveNumber, { status: 'done', verify: result, finishedAt: now() });
   // Like `rolled_back`, landing is a second, final objective_finished: watchers see it happen.
-  const filesOf = new Map(store.runs.objectives(runId).map((row) => [row.objectiveId, row.files]));
-  for (const objective of succeeded) {
-    store.runs.updateObjective(runId, objective.id, { state: 'merged' });
-    emit(context, 'objective_finished', { objective_id: objective.id, wave: waveNumber, state: 'merged', files: filesOf.get(objective.id) ?? [], error: null });
-  }
+  // One transaction for the wave's objectives: a wave lands at once.
+  store.database.transaction(() => {
+    for (const objective of succeeded) {
+      const files = store.runs.objective(runId, objective.id)?.files ?? [];
+      store.runs.updateObjective(runId, objective.id, { state: 'merged' });
+      emit(context, 'objective_finished', { objective_id: objective.id, wave: waveNumber, state: 'merged', files, error: null });
+    }
+  })();
   return true;
 }
 

@@ -12,6 +12,8 @@ export interface Lane extends Worktree {
   leftovers: string[] | 'unknown';
   /** What the lane holds, when that is known exactly: then the next move needs no git. */
   settled?: SettledLane;
+  /** Moved ahead to a wave's result before its merge commit existed: only HEAD is left to move. */
+  ahead?: WaveChanges;
 }
 
 /** A lane whose last objective's work is committed and whose worker staged nothing. */
@@ -26,14 +28,18 @@ export interface SettledLane {
   extra: readonly string[];
 }
 
-/** A wave merged: `base` plus `changes` (every merged objective's, with their contents) is `merged`. */
-export interface WaveMerge {
+/** A wave's committed work: `base` plus `changes` (every objective's, with their contents). */
+export interface WaveChanges {
   base: string;
-  merged: string;
-  /** The objective commits merged. */
+  /** The objective commits. */
   heads: ReadonlySet<string>;
   changes: readonly TreeChange[];
   contents: ReadonlyMap<string, Buffer>;
+}
+
+/** A wave merged: its changes on its base are the commit `merged`. */
+export interface WaveMerge extends WaveChanges {
+  merged: string;
 }
 
 /**
@@ -83,10 +89,36 @@ export class WorktreeLanes {
     this.lastMerge = merge;
   }
 
+  /**
+   * Moves the idle lanes of a wave's objectives to the wave's result while git writes the merge
+   * commit: their files and index do not depend on it, only their HEAD does, which `take` then
+   * points at the merge. Lanes this cannot move are left to git.
+   */
+  async moveAhead(wave: WaveChanges): Promise<void> {
+    const format = await this.git.checksOutAsIs(wave.base).catch(() => undefined);
+    if (!format) return;
+    for (const lane of this.idle) {
+      const { settled } = lane;
+      if (!settled || settled.base !== wave.base || (settled.commit !== settled.base && !wave.heads.has(settled.commit))) continue;
+      lane.settled = undefined;
+      try {
+        await restoreLink(lane);
+        this.moveFiles(lane, settled, wave.changes, wave.contents, format);
+        lane.ahead = wave;
+        lane.leftovers = [];
+      } catch (error) {
+        this.refused(lane, error);
+      }
+    }
+  }
+
   /** Puts the lane on `branch` at `commit` with nothing of its last user left (for `take`, and for a retry). */
   async reset(lane: Lane, branch: string, commit: string): Promise<void> {
-    const { settled } = lane;
+    const { settled, ahead } = lane;
     lane.settled = undefined;
+    lane.ahead = undefined;
+    const merge = this.lastMerge;
+    if (ahead && merge?.changes === ahead.changes && merge.merged === commit && (await this.pointAt(lane, branch, commit))) return;
     if (settled && (await this.moveInPlace(lane, settled, branch, commit))) return;
     const { leftovers } = lane;
     if (leftovers !== 'unknown') await Promise.all(leftovers.map((path) => rm(join(lane.path, path), { recursive: true, force: true })));
@@ -114,23 +146,38 @@ export class WorktreeLanes {
     } else return false;
     const format = await this.git.checksOutAsIs(settled.base);
     if (!format) return false;
-    const own = new Set(settled.own.map((change) => change.path));
     try {
       await restoreLink(lane);
-      const branchMade = this.git.createBranch(branch, commit);
-      try {
-        moveLane(lane, { remove: settled.extra, write: changes.filter((change) => !own.has(change.path)), index: changes, contents, format });
-      } finally {
-        await branchMade;
-      }
-      await pointHead(lane, branch);
+      this.moveFiles(lane, settled, changes, contents, format);
     } catch (error) {
-      // Git repairs whatever was half done: `checkout -f` makes the index and the files the commit's.
-      if (!(error instanceof MoveRefused)) this.log?.(`moving ${lane.path} in place failed, git moves it: ${(error as Error).message}`);
+      this.refused(lane, error);
       return false;
     }
     lane.leftovers = [];
-    return true;
+    return this.pointAt(lane, branch, commit);
+  }
+
+  /** Writes what the lane lacks of `changes` (its objective's own are there) and the index of the result. */
+  private moveFiles(lane: Lane, settled: SettledLane, changes: readonly TreeChange[], contents: ReadonlyMap<string, Buffer>, format: string): void {
+    const own = new Set(settled.own.map((change) => change.path));
+    moveLane(lane, { remove: settled.extra, write: changes.filter((change) => !own.has(change.path)), index: changes, contents, format });
+  }
+
+  /** Puts HEAD of a lane whose files and index hold `commit` on `branch`, made there. */
+  private async pointAt(lane: Lane, branch: string, commit: string): Promise<boolean> {
+    try {
+      await this.git.createBranch(branch, commit);
+      await pointHead(lane, branch);
+      return true;
+    } catch (error) {
+      this.refused(lane, error);
+      return false;
+    }
+  }
+
+  private refused(lane: Lane, error: unknown): void {
+    // Git repairs whatever was half done: `checkout -f` makes the index and the files the commit's.
+    if (!(error instanceof MoveRefused)) this.log?.(`moving ${lane.path} without git failed, git moves it: ${(error as Error).message}`);
   }
 
   give(lane: Lane): void {

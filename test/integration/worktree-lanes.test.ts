@@ -188,7 +188,7 @@ describe('lending worktrees', () => {
  * Two objectives of a wave, each committed in its own lane, merged: what the engine does at a
  * wave boundary. Returns the lanes as the engine leaves them (settled) and the merge.
  */
-async function mergedWave(files: Record<string, string>, work: Record<'a' | 'b', (folder: string) => void>) {
+async function mergedWave(files: Record<string, string>, work: Record<'a' | 'b', (folder: string) => void>, options: { ahead?: boolean; merged?: boolean } = {}) {
   const { git, lanes, base, lane: laneA } = await setUp(files);
   const laneB = await lanes.take('ap/run-1--b', base);
   const done = [];
@@ -199,10 +199,13 @@ async function mergedWave(files: Record<string, string>, work: Record<'a' | 'b',
     lane.settled = commit.settled ? { commit: commit.head, base, own: commit.changes, extra: commit.settled.extra } : undefined;
     done.push(commit);
   }
-  const merged = await git.mergeWave(base, done.map((commit, index) => ({ branch: `ap/run-1--${'ab'[index]}`, head: commit.head, changes: commit.changes })), 'merge');
-  lanes.noteMerge({ base, merged, heads: new Set(done.map((commit) => commit.head)), changes: done.flatMap((commit) => commit.changes), contents: new Map(done.flatMap((commit) => [...commit.contents])) });
   lanes.give(laneB);
   lanes.give(laneA);
+  const wave = { base, heads: new Set(done.map((commit) => commit.head)), changes: done.flatMap((commit) => commit.changes), contents: new Map(done.flatMap((commit) => [...commit.contents])) };
+  // As the engine does: the lanes move while git writes the merge, or once it is there.
+  if (options.ahead) await lanes.moveAhead(wave);
+  const merged = await git.mergeWave(base, done.map((commit, index) => ({ branch: `ap/run-1--${'ab'[index]}`, head: commit.head, changes: commit.changes })), 'merge');
+  if (options.merged ?? true) lanes.noteMerge({ ...wave, merged });
   return { git, lanes, base, merged, laneA, laneB };
 }
 
@@ -222,7 +225,10 @@ function expectAt(lane: Lane, branch: string, commit: string): void {
 }
 
 describe('moving a lane to the next wave without git', () => {
-  it('writes the other objectives\' files and an index git agrees with', async () => {
+  it.each([
+    ['once the merge commit exists', false],
+    ['while git writes the merge commit', true],
+  ])('writes the other objectives\' files and an index git agrees with, %s', async (_when, ahead) => {
     const files = { 'a/one.ts': 'one\n', 'b/two.ts': 'two\n', 'b/gone.ts': 'gone\n', 'c/keep.ts': 'keep\n', '.gitignore': 'build/\n' };
     const { git, lanes, merged, laneA } = await mergedWave(files, {
       a: (folder) => {
@@ -238,8 +244,8 @@ describe('moving a lane to the next wave without git', () => {
         rmSync(join(folder, 'b/gone.ts'));
         writeFileSync(join(folder, 'b/two.ts'), 'two, changed\n');
       },
-    });
-    expect(laneA.settled).toBeDefined();
+    }, { ahead });
+    expect(ahead ? laneA.ahead : laneA.settled).toBeDefined();
     const switched = vi.spyOn(git, 'switchWorktree');
     const next = await lanes.take('ap/run-1--next', merged);
     expect(next.path).toBe(laneA.path);
@@ -250,6 +256,17 @@ describe('moving a lane to the next wave without git', () => {
     expect(readFileSync(join(next.path, 'a/one.ts'), 'utf8')).toBe('one, changed\n');
     expect(() => readFileSync(join(next.path, 'build/out.js'))).toThrow();
     expect(() => readFileSync(join(next.path, 'b/gone.ts'))).toThrow();
+  });
+
+  it('sends a lane moved ahead back to the base with git when the wave is rolled back', async () => {
+    const { lanes, base, laneA, laneB } = await mergedWave({ 'a/one.ts': 'one\n', 'b/two.ts': 'two\n' }, {
+      a: (folder) => writeFileSync(join(folder, 'a/one.ts'), 'one, changed\n'),
+      b: (folder) => writeFileSync(join(folder, 'b/new.ts'), 'new\n'),
+    }, { ahead: true, merged: false });
+    expect([laneA.ahead, laneB.ahead]).toEqual([expect.anything(), expect.anything()]);
+    const taken = [await lanes.take('ap/run-1--x', base), await lanes.take('ap/run-1--y', base)];
+    for (const [index, lane] of taken.entries()) expectAt(lane, `ap/run-1--${'xy'[index]}`, base);
+    expect(readFileSync(join(taken[0]!.path, 'a/one.ts'), 'utf8')).toBe('one\n');
   });
 
   it('leaves a lane to git when a folder on the way became a link out of it', async () => {

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { parseWorkerReply } from '../../core/worker-reply/worker-reply.js';
 import { workerEnvironment, type WorkerConfig } from '../../config/worker-config.js';
 import type { Logger } from '../../logger.js';
@@ -150,7 +151,7 @@ export class McpWorkerAdapter implements WorkerAdapter {
       this.observer.started(this.config.id, pid, this.config.command);
       void process.exited.then(() => this.observer.exited(this.config.id, pid));
     }
-    const client = new Client({ name: 'ap-orchestrator', version: serverVersion }, { capabilities: {} });
+    const client = new Client({ name: 'ap-orchestrator', version: serverVersion }, { capabilities: {}, jsonSchemaValidator: schemaValidator() });
     client.onerror = (error) => this.log.debug(`worker ${this.config.id}: ${error.message}`);
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const data = notification.params.data;
@@ -192,6 +193,14 @@ export class McpWorkerAdapter implements WorkerAdapter {
     // Whatever is still running, the connected process or one still booting, is stopped.
     await Promise.all([...this.processes].map((process) => process.stop(options)));
   }
+}
+
+let sharedValidator: AjvJsonSchemaValidator | undefined;
+
+/** One validator for all workers' clients: each client would otherwise build its own Ajv, a millisecond or more apiece. */
+function schemaValidator(): AjvJsonSchemaValidator {
+  sharedValidator ??= new AjvJsonSchemaValidator();
+  return sharedValidator;
 }
 
 function failure(outcome: AttemptResult['outcome'], error: string): AttemptResult {
