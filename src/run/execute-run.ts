@@ -27,7 +27,6 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
   const firstBase = firstWave?.status === 'pending' || !firstWave?.baseCommit ? integrationHead : firstWave.baseCommit;
   if (context.lanes && firstBase) await context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase);
-  void context.dispatcher.warm?.(firstSize);
 
   let movingAhead: Promise<void> | undefined;
   try {
@@ -113,8 +112,10 @@ export async function executeWaves(context: RunContext): Promise<void> {
           `ap: merge wave ${wave.wave} (${succeeded.map(([objective]) => objective.id).join(', ')})`,
         );
         // While git merges and the merge is recorded, the worktrees take on the wave's files (a wave
-        // rolled back sends them back). The next wave waits for them.
-        movingAhead = context.lanes?.moveAhead(work);
+        // rolled back sends them back). The next wave waits for them. After the last wave, one
+        // worktree is left for the session docs and the others start going.
+        if (wave === waves[waves.length - 1]) context.lanes?.discardIdle(1);
+        else movingAhead = context.lanes?.moveAhead(work);
         merged = await merging;
       }
       if (await verifyWave(context, wave.wave, succeeded.map(([objective]) => objective), waveBase, merged)) {

@@ -69,19 +69,20 @@ export async function finalizeRun(
 
   let head = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
   let report = buildAccomplishmentReport(runFacts(context, status, head));
-  // Removing the worktrees is most of a run's end: it starts now, on other cores, for all but
-  // the one the session docs are written in.
-  let discarding: Promise<void> = Promise.resolve();
+  // Removing the worktrees is most of a run's end: it runs on other cores, for all but the one
+  // the session docs are written in (the last wave started it already).
   if (merged.length > 0 && status !== 'interrupted') {
-    const discard = (started: Promise<void>) => {
-      discarding = started;
-    };
-    head = (await writeSessionDocs(context, report, discard)) ?? head;
-    report = buildAccomplishmentReport(runFacts(context, status, head));
-  } else discarding = context.lanes?.discardIdle() ?? discarding;
+    head = (await writeSessionDocs(context, report, head)) ?? head;
+    report = { ...report, headCommit: head };
+  }
+  context.lanes?.discardIdle();
   await writeRepoDocument(context.repo, `docs/accomplishments/ACCOMPLISHMENT_${runId}.md`, renderAccomplishmentMarkdown(report));
   store.runs.saveReport(runId, report);
-  await Promise.all([workersStopped, discarding.then(() => cleanUpWorktrees(context, merged.map((row) => row.objectiveId)))]);
+  const cleaned = (async () => {
+    await context.lanes?.discarded();
+    await cleanUpWorktrees(context, merged.map((row) => row.objectiveId));
+  })();
+  await Promise.all([workersStopped, cleaned]);
   store.runs.update(runId, { status, phase: 'done', error: failure, finishedAt: now() });
   emit(context, 'run_finished', {
     status,
@@ -95,14 +96,14 @@ export async function finalizeRun(
 }
 
 /** Auto-documentation goes on the integration branch (or into the shared tree), never onto the user's branch. */
-async function writeSessionDocs(context: RunContext, report: AccomplishmentReport, discarding: (started: Promise<void>) => void): Promise<string | null> {
+async function writeSessionDocs(context: RunContext, report: AccomplishmentReport, integrationHead: string | null): Promise<string | null> {
   let lane: Lane | undefined;
   let base: string | null = null;
   if (context.lanes) {
-    base = await context.git!.refCommit(context.integrationBranch!);
+    base = integrationHead;
     if (!base) throw new Error(`the integration branch ${context.integrationBranch} is gone`);
+    context.lanes.discardIdle(1);
     lane = await context.lanes.take(objectiveBranch(context.runId, '_docs'), base);
-    discarding(context.lanes.discardIdle());
   }
   const folder = lane?.path ?? context.repo;
   const read = (name: string) => (existsSync(join(folder, name)) ? readFileSync(join(folder, name), 'utf8') : null);
@@ -125,9 +126,11 @@ async function writeSessionDocs(context: RunContext, report: AccomplishmentRepor
 async function cleanUpWorktrees(context: RunContext, mergedObjectives: string[]): Promise<void> {
   if (context.mode !== 'worktree') return;
   try {
-    await context.git!.removeWorktrees(context.worktreeRoot);
-    // Merged branches live on as parents of the wave merges; failed ones stay for inspection.
-    await context.git!.deleteBranches([...mergedObjectives, '_verify', '_docs'].map((id) => objectiveBranch(context.runId, id)));
+    await Promise.all([
+      context.git!.removeWorktrees(context.worktreeRoot),
+      // Merged branches live on as parents of the wave merges; failed ones stay for inspection.
+      context.git!.deleteBranches([...mergedObjectives, '_verify', '_docs'].map((id) => objectiveBranch(context.runId, id))),
+    ]);
   } catch (error) {
     context.log.warn(`cleaning up the worktrees of ${context.runId} failed`, error);
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 
 /**
  * Git's index file (`Documentation/gitformat-index.txt`), read and written for the one job the
@@ -16,16 +17,8 @@ export interface IndexEntry {
   sha: Buffer;
 }
 
-/** What an entry records of a file, as `lstat` gives it. */
-export interface FileStat {
-  ctimeNs: bigint;
-  mtimeNs: bigint;
-  dev: bigint;
-  ino: bigint;
-  uid: bigint;
-  gid: bigint;
-  size: bigint;
-}
+/** What an entry records of a file, as `lstat` (with bigint) gives it. */
+export type FileStat = Pick<BigIntStats, 'ctimeNs' | 'mtimeNs' | 'dev' | 'ino' | 'uid' | 'gid' | 'size'>;
 
 const statLength = 40;
 const modeOffset = 24;

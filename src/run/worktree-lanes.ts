@@ -53,6 +53,7 @@ export class WorktreeLanes {
   private made = 0;
   private preparing: Promise<void> = Promise.resolve();
   private lastMerge: WaveMerge | undefined;
+  private readonly removals: Promise<void>[] = [];
 
   constructor(
     private readonly git: RepoGit,
@@ -185,13 +186,20 @@ export class WorktreeLanes {
   }
 
   /**
-   * Removes the idle lanes' folders (git forgets them at the next prune); the run is ending. Two
-   * removals run at once, each on its own share: deleting files keeps a core busy.
+   * Removes the folders of idle lanes but `keep` (the run is ending; git forgets them at the next
+   * prune). Removal runs in the background, two `rm` at once, each on its own share: deleting
+   * files keeps a core busy. `discarded` waits for every removal started.
    */
-  async discardIdle(): Promise<void> {
-    const lanes = this.idle.splice(0);
+  discardIdle(keep = 0): void {
+    // Settled lanes are the cheapest to move again: they are the ones kept.
+    this.idle.sort((left, right) => Number(Boolean(left.settled ?? left.ahead)) - Number(Boolean(right.settled ?? right.ahead)));
+    const lanes = this.idle.splice(0, Math.max(0, this.idle.length - keep));
     const shares = [lanes.filter((_lane, index) => index % 2 === 0), lanes.filter((_lane, index) => index % 2 === 1)];
-    await Promise.all(shares.map((share) => this.git.removeFolders(share.map((lane) => lane.path)))).catch(() => undefined);
+    this.removals.push(...shares.map((share) => this.git.removeFolders(share.map((lane) => lane.path)).catch(() => undefined)));
+  }
+
+  async discarded(): Promise<void> {
+    await Promise.all(this.removals);
   }
 }
 

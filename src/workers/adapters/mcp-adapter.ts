@@ -141,8 +141,6 @@ export class McpWorkerAdapter implements WorkerAdapter {
       cwd: this.home,
       env: workerEnvironment(this.config),
       onStderr: (text) => this.log.debug(`worker ${this.config.id} stderr: ${text.trimEnd()}`),
-      // A run starts its workers together: forking each from here would stall the run.
-      fromHelper: true,
     });
     this.processes.add(process);
     void process.exited.then(() => this.processes.delete(process));

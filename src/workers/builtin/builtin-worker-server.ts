@@ -94,7 +94,6 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
       log('ERROR', `Crashing with exit code ${outcome.exitCode}`);
       options.onCrash(outcome.exitCode);
     }
-    step = total;
     const subject = `feat: ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
     const reply = renderWorkerReply({
       status: outcome.kind === 'completed' ? 'COMPLETED' : outcome.kind === 'failed' ? 'FAILED' : 'BLOCKED',
@@ -106,7 +105,7 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
       reason: outcome.kind === 'blocked' ? outcome.reason : null,
     });
     log(outcome.kind === 'completed' ? 'DONE' : outcome.kind === 'failed' ? 'ERROR' : 'BLOCKED', outcome.kind === 'failed' ? outcome.message : `Finished ${title}`);
-    await progress('done');
+    // The reply itself says the call is done: no last progress notification, a wave ends twenty calls at once.
     return { content: [{ type: 'text', text: reply }], isError: outcome.kind === 'failed' };
   };
 

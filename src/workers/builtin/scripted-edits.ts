@@ -83,7 +83,8 @@ export async function applyStep(cwd: string, edit: ScriptedEdit, signal: AbortSi
       const end = Date.now() + edit.ms;
       while (Date.now() < end) {
         await sleep(Math.min(500, end - Date.now()), undefined, { signal });
-        await onTick();
+        // A tick keeps a long call alive; the step that follows reports itself.
+        if (Date.now() < end) await onTick();
       }
       return undefined;
     }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { spawner, type ChildHandle } from './spawner.js';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 
 export interface ManagedProcessOptions {
   command: string;
@@ -9,11 +9,6 @@ export interface ManagedProcessOptions {
   env: Record<string, string>;
   /** Called for each chunk the child writes to stderr. */
   onStderr?: (text: string) => void;
-  /**
-   * Start it from the spawner helper (spawner.ts), off this process's event loop: for processes
-   * that live long and start in bursts, such as a run's MCP workers.
-   */
-  fromHelper?: boolean;
 }
 
 export interface ExitInfo {
@@ -36,13 +31,12 @@ export class ManagedProcess {
    * is not there is an 'error' of `child`, as with `spawn`.
    */
   static async start(options: ManagedProcessOptions): Promise<ManagedProcess> {
-    if (options.fromHelper) return new ManagedProcess(await spawner.spawn(options), options);
     const child = spawn(options.command, [...options.args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, shell: false, windowsHide: true });
     return new ManagedProcess(child, options);
   }
 
   private constructor(
-    readonly child: ChildHandle,
+    readonly child: ChildProcessByStdio<Writable, Readable, Readable>,
     options: ManagedProcessOptions,
   ) {
     this.exited = new Promise((resolve) => {
