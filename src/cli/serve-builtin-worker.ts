@@ -20,8 +20,12 @@ export function serveBuiltinWorker(logPath: string | undefined): void {
     }
   });
   process.stdout.on('error', () => process.exit(0));
+  // Input ended: what was asked is answered first (a piped `tools/list`), within two seconds.
+  process.stdin.on('end', () => {
+    setTimeout(() => process.exit(0), 2_000).unref();
+    void worker.close().then(() => process.exit(0));
+  });
   const stop = () => process.exit(0);
-  process.stdin.on('end', stop);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -367,7 +367,7 @@ export class RepoGit {
     await git(this.root, ['update-ref', '--no-deref', '-z', '--stdin'], { input: existing.map((ref) => `delete ${ref}\0\0`).join('') });
   }
 
-  /** Removes folders (worktrees the run no longer needs) with one `rm -rf`. */
+  /** Removes folders (worktrees the run no longer needs) with one `rm -rf`, several times faster than Node's recursive rm on a tree of checkouts. */
   async removeFolders(folders: readonly string[]): Promise<void> {
     if (folders.length === 0) return;
     const removed = await commandRunner.run('rm', ['-rf', '--', ...folders], { cwd: this.root });
@@ -376,9 +376,7 @@ export class RepoGit {
 
   /** Removes a folder of worktrees in one go and lets git forget them. */
   async removeWorktrees(folder: string): Promise<void> {
-    // `rm -rf` removes a tree of checkouts several times faster than Node's recursive rm.
-    const removed = await commandRunner.run('rm', ['-rf', '--', folder], { cwd: this.root });
-    if (removed.code !== 0) await rm(folder, { recursive: true, force: true });
+    await this.removeFolders([folder]);
     await git(this.root, ['worktree', 'prune']);
   }
 }

@@ -215,9 +215,6 @@ export class RunManager {
       if (!controller.signal.aborted && found.store.runs.isCancelRequested(run.id)) controller.abort('cancel' satisfies StopReason);
     }, 500);
     cancelPoll.unref();
-    // Workers boot while the run readies its worktrees: starting them is most of a run's start.
-    const firstWave = found.store.runs.waves(run.id).find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
-    void dispatcher.warm?.(plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0);
     const done = this.execute(context, controller).finally(() => {
       clearInterval(cancelPoll);
       this.active.delete(run.id);

@@ -100,7 +100,7 @@ export class WorktreeLanes {
     if (!format) return;
     for (const lane of this.idle) {
       const { settled } = lane;
-      if (!settled || settled.base !== wave.base || (settled.commit !== settled.base && !wave.heads.has(settled.commit))) continue;
+      if (!settled || !holds(wave, settled)) continue;
       lane.settled = undefined;
       try {
         await restoreLink(lane);
@@ -142,7 +142,7 @@ export class WorktreeLanes {
     let contents: ReadonlyMap<string, Buffer> = new Map();
     const merge = this.lastMerge;
     if (commit === settled.base && settled.commit === settled.base) changes = [];
-    else if (merge && merge.merged === commit && merge.base === settled.base && (settled.commit === settled.base || merge.heads.has(settled.commit))) {
+    else if (merge && merge.merged === commit && holds(merge, settled)) {
       ({ changes, contents } = merge);
     } else return false;
     const format = await this.git.checksOutAsIs(settled.base);
@@ -201,6 +201,11 @@ export class WorktreeLanes {
   async discarded(): Promise<void> {
     await Promise.all(this.removals);
   }
+}
+
+/** Whether a wave's result holds the lane's objective: the lane is at its base plus at most the wave's own changes. */
+function holds(wave: WaveChanges, settled: SettledLane): boolean {
+  return settled.base === wave.base && (settled.commit === settled.base || wave.heads.has(settled.commit));
 }
 
 /**

@@ -153,9 +153,6 @@ export class WorkerPool {
       capacity += slot.config.maxConcurrent;
       slot.adapter ??= this.createAdapter(slot.config, this.observer);
       if (!slot.adapter.start) continue;
-      // Spawned one after the other, each blocking this process for a few milliseconds: the
-      // first workers boot while the last are spawned, and the run's git work waits its turn
-      // instead of competing with twenty booting processes.
       starting.push(slot.adapter.start());
     }
     await Promise.all(starting);

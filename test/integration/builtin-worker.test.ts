@@ -101,6 +101,18 @@ describe('the built-in worker over stdio', () => {
     ]);
   });
 
+  it('answers what was asked before its input ended, from the bundle and from `ap-orchestrator worker`', async () => {
+    const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+    for (const args of [[bundle], [cli, 'worker']]) {
+      const raw = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+      let output = '';
+      raw.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      raw.stdin.end('{"jsonrpc":"2.0","id":1,"method":"tools/list"}\n');
+      await new Promise((resolve) => raw.once('exit', resolve));
+      expect((JSON.parse(output) as { result: { tools: { name: string }[] } }).result.tools[0]!.name, args.join(' ')).toBe('run_objective');
+    }
+  });
+
   it('speaks the MCP versions the SDK speaks, and reads arguments as the plan\'s schema does', () => {
     expect(protocolVersions).toEqual(SUPPORTED_PROTOCOL_VERSIONS);
     const samples: unknown[] = [

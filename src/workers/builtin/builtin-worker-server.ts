@@ -41,8 +41,9 @@ interface Message {
  * cancellation) instead of through the SDK's server: a run starts twenty of these at once on a
  * small machine, and the SDK with its schemas triples the CPU a worker takes to start.
  */
-export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (line: string) => void } {
+export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (line: string) => void; close: () => Promise<void> } {
   const running = new Map<Id, AbortController>();
+  const pending = new Set<Promise<void>>();
   const respond = (id: Id, result: Record<string, unknown>) => options.send({ jsonrpc: '2.0', id, result });
   const fail = (id: Id | null, code: number, message: string) => options.send({ jsonrpc: '2.0', id, error: { code, message } });
   const log = (type: string, description: string, tool?: string) => {
@@ -51,7 +52,7 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
     appendFileSync(options.logPath, apLogLine(type, description, tool));
   };
 
-  const callTool = async (id: Id, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> => {
+  const callTool = async (params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> => {
     if (params.name !== builtinToolName) {
       return { content: [{ type: 'text', text: `Unknown tool "${String(params.name)}"; this worker has only ${builtinToolName}.` }], isError: true };
     }
@@ -126,7 +127,7 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
         const controller = new AbortController();
         running.set(id, controller);
         try {
-          const result = await callTool(id, params, controller.signal);
+          const result = await callTool(params, controller.signal);
           // A cancelled request gets no answer (MCP: the client has stopped waiting).
           if (!controller.signal.aborted) respond(id, result);
         } finally {
@@ -159,7 +160,14 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
         return;
       }
       const id = message.id;
-      request(id, message.method, params).catch((error: unknown) => fail(id, -32603, error instanceof Error ? error.message : String(error)));
+      const handled = request(id, message.method, params).catch((error: unknown) => fail(id, -32603, error instanceof Error ? error.message : String(error)));
+      pending.add(handled);
+      void handled.finally(() => pending.delete(handled));
+    },
+    /** The client is gone: running calls stop, and every request already read gets its answer. */
+    async close() {
+      for (const controller of running.values()) controller.abort('the client closed the connection');
+      await Promise.all(pending);
     },
   };
 }
