@@ -94,6 +94,7 @@ const call = async (name: string, args: Record<string, unknown>) => {
 const analysis = await call('analyze', { repo, request: 'benchmark' });
 const plan = await call('plan', { analysisId: analysis.analysisId, objectives, approve: true });
 const start = performance.now();
+const startMonotonicNs = process.hrtime.bigint();
 timelineStart = start;
 if (process.env.AP_BENCH_TIMELINE) {
   workspace.repository(repo).bus.subscribe((event) => {
@@ -146,5 +147,6 @@ await runs.shutdown();
 workspace.close();
 if (process.env.AP_BENCH_KEEP) process.stderr.write(`kept ${repo}\n`);
 else rmSync(repo, { recursive: true, force: true });
-if (process.env.AP_BENCH_TIMELINE) process.stderr.write(`${timeline.join('\n')}\n`);
+// The timeline's zero on the monotonic clock, to line it up with a system trace (`perf record -k CLOCK_MONOTONIC`).
+if (process.env.AP_BENCH_TIMELINE) process.stderr.write(`origin ${startMonotonicNs}\n${timeline.join('\n')}\n`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -49,6 +49,8 @@ export async function executeWaves(context: RunContext): Promise<void> {
       store.runs.update(runId, { currentWave: wave.wave, phase: 'execute' });
       const members = plan.waves.find((candidate) => candidate.wave === wave.wave)?.objectives.map((id) => byId.get(id)!) ?? [];
       emit(context, 'wave_started', { wave: wave.wave, objectives: members.map((objective) => objective.id), base_commit: waveBase });
+      // The base's tree is listed while the wave runs, for the commits written at its end.
+      if (waveBase && context.mode === 'worktree') context.git?.preloadTree(waveBase);
 
       // Rows one by one: the wave's and its dependencies', not the whole run's at every wave.
       const rows = new Map<string, RunObjectiveRow | undefined>();
@@ -125,6 +127,8 @@ export async function executeWaves(context: RunContext): Promise<void> {
         integrationHead = merged;
         context.lanes?.noteMerge({ ...work, merged });
       }
+      // The wave's objective branches (the integration branch's move wrote them, when it moved).
+      await context.git!.flushBranches();
     }
   }
 }

@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { createLogger } from '../logger.js';
 import { commandRunner } from './command-runner.js';
 import { CommitImporter } from './commit-importer.js';
 import { git, GitError, gitSteps } from './git-command.js';
+import { applyChanges, ObjectWriter, parseTreeListing, TreeConflict, type Tree } from './git-objects.js';
 import { fastImportPath, parseWorktreeStatus, worktreeStatusArgs } from './worktree-status.js';
 
 /**
@@ -51,12 +53,21 @@ interface ContentRules {
   fileMode: boolean;
   /** Whether git checks files out as the bytes stored: `plain`, real links, a case-sensitive tree. */
   checksOutAsIs: boolean;
+  /** Writes loose objects, where git would write them the same way. */
+  objects?: ObjectWriter;
 }
 
 /** Above this, a changed file's content is hashed by git instead of being read here. */
 const inlineLimitBytes = 16 * 1024 * 1024;
 
 const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+const log = createLogger('git');
+
+/** Trees of commits kept in memory: a wave's base and merge, and one more for a wave rolled back. */
+const treesKept = 4;
+/** A base tree listing larger than this is not held in memory: git merges on it. */
+const treeListingLimit = 32 * 1024 * 1024;
 
 /** The git operations the run engine needs, on one repository. */
 export class RepoGit {
@@ -96,8 +107,15 @@ export class RepoGit {
     return (await git(this.root, ['commit-tree', emptyTree, '-m', 'ap: empty base'])).trim();
   }
 
+  /** Moves `branch` to `commit`, in one transaction with the objective branches not written yet. */
   async setRef(branch: string, commit: string): Promise<void> {
-    await git(this.root, ['update-ref', `refs/heads/${branch}`, commit]);
+    if (this.pendingBranches.size === 0) {
+      await git(this.root, ['update-ref', `refs/heads/${branch}`, commit]);
+      return;
+    }
+    const pending = this.takePendingBranches();
+    pending.set(branch, commit);
+    await this.updateBranches(pending);
   }
 
   async refCommit(branch: string): Promise<string | null> {
@@ -250,6 +268,11 @@ export class RepoGit {
     }
     const done = { leftovers, contents: inline, settled: settled ? { extra } : undefined };
     if (changes.length === 0) return { head: base, changes, ...done };
+    const written = await this.writeCommitHere(base, changes, inline, [base], message);
+    if (written) {
+      this.pendingBranches.set(branch, written.commit);
+      return { head: written.commit, changes, ...done };
+    }
     const head = await this.importer.write({ branch, base, message, changes, contents: inline });
     return { head, changes, ...done };
   }
@@ -276,13 +299,95 @@ export class RepoGit {
       if (this.branchQueue.length > 1) return;
       setImmediate(() => {
         const batch = this.branchQueue.splice(0);
-        const input = batch.map(({ branch: name, commit: target }) => `update refs/heads/${name}\0${target}\0\0`).join('');
-        git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input }).then(
+        const branches = this.takePendingBranches();
+        for (const entry of batch) branches.set(entry.branch, entry.commit);
+        this.updateBranches(branches).then(
           () => batch.forEach((entry) => entry.resolve()),
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         );
       });
     });
+  }
+
+  /**
+   * Objective branches whose commits this process wrote: they are written with the next ref
+   * transaction (the integration branch's move, the next wave's branches, `flushBranches`)
+   * instead of one `update-ref` per objective. The commit ids are in the run's records already.
+   */
+  private pendingBranches = new Map<string, string>();
+
+  private takePendingBranches(): Map<string, string> {
+    const pending = this.pendingBranches;
+    this.pendingBranches = new Map();
+    return pending;
+  }
+
+  /** Writes the objective branches not written yet. */
+  async flushBranches(): Promise<void> {
+    if (this.pendingBranches.size > 0) await this.updateBranches(this.takePendingBranches());
+  }
+
+  /** Creates or moves branches, without reflogs, in one transaction. */
+  private async updateBranches(branches: ReadonlyMap<string, string>): Promise<void> {
+    const input = [...branches].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`).join('');
+    await git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input });
+  }
+
+  private readonly trees = new Map<string, Promise<Tree | undefined>>();
+
+  /**
+   * The tree of `commit` in memory, for commits and merges written here: listed by git once
+   * (a run's first base), or kept from the merge that made it. Undefined when it is left to git.
+   */
+  private tree(commit: string): Promise<Tree | undefined> {
+    let tree = this.trees.get(commit);
+    if (!tree) {
+      tree = (async () => {
+        const output = await gitSteps(this.root, [['rev-parse', `${commit}^{tree}`], ['ls-tree', '-r', '-t', '-z', '--full-tree', commit]]);
+        if (output.length > treeListingLimit) return undefined;
+        const newline = output.indexOf('\n');
+        return parseTreeListing(output.slice(0, newline), output.slice(newline + 1));
+      })().catch(() => undefined);
+      this.keepTree(commit, tree);
+    }
+    return tree;
+  }
+
+  private keepTree(commit: string, tree: Promise<Tree | undefined>): void {
+    this.trees.delete(commit);
+    this.trees.set(commit, tree);
+    for (const old of this.trees.keys()) {
+      if (this.trees.size <= treesKept) break;
+      this.trees.delete(old);
+    }
+  }
+
+  /** Lists a wave base's tree ahead of the commits that need it, while the wave runs. */
+  preloadTree(commit: string): void {
+    void this.contentRules(commit).then((rules) => (rules.objects ? this.tree(commit) : undefined));
+  }
+
+  /**
+   * Writes a commit of `changes` on `base` as loose objects: blobs whose contents are given
+   * (the others are in the store), the trees that changed, and the commit. Undefined when git
+   * has to do it (a tree git lists oddly, a file and a folder at one path).
+   */
+  private async writeCommitHere(base: string, changes: readonly TreeChange[], contents: ReadonlyMap<string, Buffer>, parents: readonly string[], message: string): Promise<{ commit: string; tree: Tree } | undefined> {
+    const { objects } = await this.contentRules(base);
+    const baseTree = objects ? await this.tree(base) : undefined;
+    if (!objects || !baseTree) return undefined;
+    try {
+      for (const change of changes) {
+        const content = contents.get(change.path);
+        if (change.status !== 'D' && content) objects.write('blob', content);
+      }
+      const tree = applyChanges(baseTree, changes);
+      const commit = objects.writeCommit(objects.writeTree(tree), parents, message, Math.floor(Date.now() / 1000));
+      return { commit, tree };
+    } catch (error) {
+      if (!(error instanceof TreeConflict)) log.warn(`writing a commit without git failed, git writes it: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   private rules: Promise<ContentRules> | undefined;
@@ -295,21 +400,29 @@ export class RepoGit {
    */
   private contentRules(base: string): Promise<ContentRules> {
     this.rules ??= (async () => {
-      const format = (await git(this.root, ['rev-parse', '--show-object-format']).catch(() => 'sha1')).trim() || 'sha1';
-      const config = await git(this.root, ['config', '--get-regexp', '^core\\.(autocrlf|attributesfile|filemode|symlinks|ignorecase)$']).catch(() => '');
-      const value = (name: string) => new RegExp(`^core\\.${name}(?: (.*))?$`, 'im').exec(config);
+      const located = (await git(this.root, ['rev-parse', '--show-object-format', '--git-common-dir', '--git-path', 'objects']).catch(() => '')).split('\n');
+      const format = located[0]?.trim() || 'sha1';
+      const common = resolve(this.root, located[1]?.trim() || (await git(this.root, ['rev-parse', '--git-common-dir'])).trim());
+      const settings = ['core\\.(autocrlf|attributesfile|filemode|symlinks|ignorecase|sharedrepository)', 'extensions\\.compatobjectformat'];
+      const config = await git(this.root, ['config', '--get-regexp', `^(${settings.join('|')})$`]).catch(() => '');
+      const value = (name: string) => new RegExp(`^${name.replace('.', '\\.')}(?: (.*))?$`, 'im').exec(config);
       const no = (setting: RegExpExecArray | null) => setting !== null && /^(false|no|off|0)$/i.test(setting[1]?.trim() ?? 'true');
-      const fileMode = !no(value('filemode'));
-      const linksAndCase = !no(value('symlinks')) && (value('ignorecase') === null || no(value('ignorecase')));
-      const autocrlf = value('autocrlf');
-      const impure = { format, plain: false, fileMode, checksOutAsIs: false };
-      if ((autocrlf && !no(autocrlf)) || value('attributesfile')) return impure;
-      const common = resolve(this.root, (await git(this.root, ['rev-parse', '--git-common-dir'])).trim());
+      const fileMode = !no(value('core.filemode'));
+      const linksAndCase = !no(value('core.symlinks')) && (value('core.ignorecase') === null || no(value('core.ignorecase')));
+      const autocrlf = value('core.autocrlf');
+      // Loose objects as git writes them, unless git would do more: set group permissions on them
+      // (a shared repository), or record their ids in a second object format.
+      const shared = value('core.sharedrepository');
+      const objectsFolder = located[2]?.trim();
+      const notShared = shared === null || /^(false|no|off|0|umask)$/i.test(shared[1]?.trim() ?? '');
+      const objects = objectsFolder && notShared && !value('extensions.compatobjectformat') ? new ObjectWriter(resolve(this.root, objectsFolder), format) : undefined;
+      const impure = { format, plain: false, fileMode, checksOutAsIs: false, objects };
+      if ((autocrlf && !no(autocrlf)) || value('core.attributesfile')) return impure;
       const userAttributes = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'attributes');
       if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return impure;
       const names = await git(this.root, ['ls-tree', '-r', '-z', '--name-only', base]);
       const plain = !names.split('\0').some((name) => basename(name) === '.gitattributes');
-      return { format, plain, fileMode, checksOutAsIs: plain && linksAndCase };
+      return { format, plain, fileMode, checksOutAsIs: plain && linksAndCase, objects };
     })();
     return this.rules;
   }
@@ -341,6 +454,15 @@ export class RepoGit {
         owner.set(change.path, branch.branch);
       }
     }
+    // Objectives that changed nothing add no parent: the history shows only work that landed.
+    const parents = [base, ...branches.filter((branch) => branch.changes.length > 0).map((branch) => branch.head)];
+    const changes = branches.flatMap((branch) => branch.changes);
+    // Every blob is in the store already: the objectives' commits hold them.
+    const written = await this.writeCommitHere(base, changes, new Map(), parents, message);
+    if (written) {
+      this.keepTree(written.commit, Promise.resolve(written.tree));
+      return written.commit;
+    }
     const folder = await mkdtemp(join(tmpdir(), 'ap-index-'));
     const env = { GIT_INDEX_FILE: join(folder, 'index') };
     try {
@@ -350,21 +472,24 @@ export class RepoGit {
       );
       if (lines.length > 0) await git(this.root, ['update-index', '-z', '--index-info'], { env, input: lines.map((line) => `${line}\0`).join('') });
       const tree = (await git(this.root, ['write-tree'], { env })).trim();
-      // Objectives that changed nothing add no parent: the history shows only work that landed.
-      const parents = [base, ...branches.filter((branch) => branch.changes.length > 0).map((branch) => branch.head)].flatMap((parent) => ['-p', parent]);
-      return (await git(this.root, ['commit-tree', tree, ...parents, '-m', message])).trim();
+      return (await git(this.root, ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message])).trim();
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
 
-  /** Deletes the branches that exist of `branches`, in one transaction, with their reflogs. */
+  /**
+   * Deletes the branches that exist of `branches`, with their reflogs, and writes the objective
+   * branches still pending but those: one transaction.
+   */
   async deleteBranches(branches: readonly string[]): Promise<void> {
+    const pending = this.takePendingBranches();
+    for (const branch of branches) pending.delete(branch);
     const refs = branches.map((branch) => `refs/heads/${branch}`);
-    if (refs.length === 0) return;
-    const existing = (await git(this.root, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
-    if (existing.length === 0) return;
-    await git(this.root, ['update-ref', '--no-deref', '-z', '--stdin'], { input: existing.map((ref) => `delete ${ref}\0\0`).join('') });
+    const existing = refs.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
+    const updates = [...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`);
+    const input = [...updates, ...existing.map((ref) => `delete ${ref}\0\0`)].join('');
+    if (input) await git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input });
   }
 
   /** Removes folders (worktrees the run no longer needs) with one `rm -rf`, several times faster than Node's recursive rm on a tree of checkouts. */

@@ -64,6 +64,8 @@ describe('committing a worker\'s work', () => {
     const ours = commit!.changes.map((change) => `${change.mode === '000000' ? '000000' : change.mode} ${change.sha} ${change.status}\t${change.path}`).sort();
     expect(ours).toEqual(gitChanges(base, commit!.head));
     expect(commit!.changes.map((change) => change.path).sort()).toEqual(['src/"quoted".ts', 'src/a.ts', 'src/gone.ts', 'src/line\nbreak.ts', 'src/link.ts', 'src/new file.ts', 'tool.sh']);
+    // The branch is written with the next ref transaction.
+    await git.flushBranches();
     expect(repo!.git('rev-parse', 'ap/run-1--a').trim()).toBe(commit!.head);
     expect(repo!.git('log', '-1', '--format=%s%n%P', commit!.head).trim().split('\n')).toEqual(['ap(a): work', base]);
     expect(repo!.git('cat-file', '-p', `${commit!.head}:src/link.ts`)).toBe('a.ts');
