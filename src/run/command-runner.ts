@@ -1,21 +1,22 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
 export interface CommandResult {
-  /** Exit code; null when the command could not start or was killed. */
+  /** Exit code (128 + the signal's number for a command killed by one); null when the runner itself failed. */
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Why it could not start (e.g. ENOENT), when it could not. */
+  /** Why it could not run, when it could not. */
   message?: string;
 }
 
 export interface CommandOptions {
   cwd: string;
-  /** The environment; a helper is sent each environment object once and keeps it. */
+  /** The environment; each environment object gets its own shell, which keeps it. */
   env?: NodeJS.ProcessEnv;
   /** Variables set on top of `env` for this command only. */
   extraEnv?: Record<string, string>;
@@ -23,95 +24,122 @@ export interface CommandOptions {
   input?: string | Buffer;
 }
 
-const helperPath = fileURLToPath(new URL('../../dist/run/command-runner-child.js', import.meta.url));
-
-interface Helper {
+interface Shell {
   child: ChildProcessWithoutNullStreams;
-  pending: Map<number, (result: CommandResult) => void>;
-  /** Environments this helper has been sent, by the id it knows them by. */
-  environments: WeakMap<object, number>;
+  pending: Map<number, Pending>;
 }
+
+interface Pending {
+  files: string;
+  input: boolean;
+  resolve: (result: CommandResult) => void;
+}
+
+const shellPath = '/bin/sh';
+const variableName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Runs short commands (git, mostly) through small helper processes. Spawning straight from the
- * orchestrator costs ~10 ms of blocked event loop per command once it holds 150 MB, and a run
- * issues thousands; a helper forks in ~2 ms and off our loop. Falls back to spawning directly
- * when the helper is not built.
+ * Runs short commands (git, mostly) from a long-lived `/bin/sh`: the orchestrator writes one
+ * line per command, the shell starts it in the background with its output going to files, and
+ * prints its id and exit status when it ends. A run issues thousands of such commands, and a
+ * fork of the orchestrator (or of any Node.js process) costs a few milliseconds of CPU each,
+ * most of it after the fork, where a shell forks in a tenth of that. Falls back to spawning
+ * directly without `/bin/sh`.
  */
 export class CommandRunner {
-  private readonly helpers: Helper[] = [];
+  private readonly shells = new WeakMap<object, Shell>();
+  private readonly live = new Set<Shell>();
+  private folder: string | undefined;
   private nextId = 1;
-  private nextEnvironment = 1;
-  private turn = 0;
   private closed = false;
-
-  constructor(private readonly size = 2) {}
+  private cleanupRegistered = false;
 
   run(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
-    const helper = this.helper();
-    if (!helper) return runDirectly(command, args, options);
+    const extra = Object.entries(options.extraEnv ?? {});
+    const shell = this.closed || !existsSync(shellPath) || extra.some(([name]) => !variableName.test(name)) ? undefined : this.shell(options.env ?? process.env);
+    if (!shell) return runDirectly(command, args, options);
     const id = this.nextId++;
-    let envId: number | undefined;
-    let env: NodeJS.ProcessEnv | undefined;
-    if (options.env) {
-      envId = helper.environments.get(options.env);
-      if (envId === undefined) {
-        envId = this.nextEnvironment++;
-        helper.environments.set(options.env, envId);
-        env = options.env;
-      }
-    }
+    const files = join(this.folder!, String(id));
     return new Promise((resolve) => {
-      helper.pending.set(id, resolve);
-      if (helper.pending.size === 1) setReferenced(helper, true);
-      const input = typeof options.input === 'string' ? { input: options.input } : options.input ? { inputBase64: options.input.toString('base64') } : {};
-      helper.child.stdin.write(`${JSON.stringify({ id, command, args, cwd: options.cwd, envId, env, extraEnv: options.extraEnv, ...input })}\n`);
+      const input = options.input !== undefined && options.input.length > 0;
+      if (input) writeFileSync(`${files}.i`, options.input!);
+      shell.pending.set(id, { files, input, resolve });
+      if (shell.pending.size === 1) setReferenced(shell, true);
+      const exports = extra.map(([name, value]) => `export ${name}=${quote(value)}; `).join('');
+      const words = [command, ...args].map(quote).join(' ');
+      shell.child.stdin.write(`{ (cd ${quote(options.cwd)} && ${exports}exec ${words}) <${input ? quote(`${files}.i`) : '/dev/null'} >${quote(`${files}.o`)} 2>${quote(`${files}.e`)}; echo "${id} $?"; } &\n`);
     });
   }
 
-  private helper(): Helper | undefined {
-    if (this.closed || !existsSync(helperPath)) return undefined;
-    // All helpers start together: each takes tens of milliseconds to boot.
-    while (this.helpers.length < this.size) this.helpers.push(this.start());
-    const helper = this.helpers[this.turn++ % this.helpers.length]!;
-    return helper;
-  }
-
-  private start(): Helper {
-    // Without NODE_EXTRA_CA_CERTS, which Node.js parses at every start; the helper makes no TLS connections.
-    const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
-    const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'pipe'], env });
-    const helper: Helper = { child, pending: new Map(), environments: new WeakMap() };
+  private shell(env: NodeJS.ProcessEnv): Shell | undefined {
+    const known = this.shells.get(env);
+    if (known) return known;
+    try {
+      // Memory, where there is a memory file system: two small files per command.
+      this.folder ??= mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ap-commands-'));
+    } catch {
+      this.folder = mkdtempSync(join(tmpdir(), 'ap-commands-'));
+    }
+    const folder = this.folder;
+    if (!this.cleanupRegistered) process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    this.cleanupRegistered = true;
+    const child = spawn(shellPath, [], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    const shell: Shell = { child, pending: new Map() };
+    this.shells.set(env, shell);
+    this.live.add(shell);
     child.stdin.on('error', () => {});
     child.stderr.resume();
-    // An idle helper must not keep the orchestrator alive; a busy one must.
-    setReferenced(helper, false);
+    // An idle shell must not keep the orchestrator alive; a busy one must.
+    setReferenced(shell, false);
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const result = JSON.parse(line) as CommandResult & { id: number };
-      const resolve = helper.pending.get(result.id);
-      helper.pending.delete(result.id);
-      if (helper.pending.size === 0) setReferenced(helper, false);
-      resolve?.({ code: result.code, stdout: result.stdout, stderr: result.stderr, message: result.message });
+      const [id = '', status = ''] = line.split(' ');
+      const pending = shell.pending.get(Number(id));
+      if (!pending) return;
+      shell.pending.delete(Number(id));
+      if (shell.pending.size === 0) setReferenced(shell, false);
+      pending.resolve({ code: Number(status), stdout: take(`${pending.files}.o`), stderr: take(`${pending.files}.e`) });
+      if (pending.input) rmSync(`${pending.files}.i`, { force: true });
     });
     child.on('exit', () => {
-      // A helper that died fails its requests; the next call starts a fresh one.
-      const index = this.helpers.indexOf(helper);
-      if (index !== -1) this.helpers.splice(index, 1);
-      for (const resolve of helper.pending.values()) resolve({ code: null, stdout: '', stderr: '', message: 'the command runner exited' });
-      helper.pending.clear();
+      // A shell that died fails its commands; the next call starts a fresh one.
+      this.live.delete(shell);
+      if (this.shells.get(env) === shell) this.shells.delete(env);
+      for (const pending of shell.pending.values()) pending.resolve({ code: null, stdout: '', stderr: '', message: 'the command shell exited' });
+      shell.pending.clear();
     });
     child.on('error', () => {});
-    return helper;
+    return shell;
   }
 
+  /** Ends the shells (commands running finish on their own); later commands are spawned directly. */
   close(): void {
     this.closed = true;
-    for (const helper of this.helpers.splice(0)) helper.child.stdin.end();
+    for (const shell of this.live) shell.child.stdin.end();
   }
 }
 
-function setReferenced(helper: Helper, referenced: boolean): void {
-  for (const handle of [helper.child, helper.child.stdin, helper.child.stdout, helper.child.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) {
+/** A command's output file, read and removed. */
+function take(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  } finally {
+    try {
+      unlinkSync(file);
+    } catch {
+      // Never made (the shell could not open it), or gone.
+    }
+  }
+}
+
+/** A word for the shell, quoted so that nothing in it is interpreted. */
+function quote(word: string): string {
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+function setReferenced(shell: Shell, referenced: boolean): void {
+  for (const handle of [shell.child, shell.child.stdin, shell.child.stdout, shell.child.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) {
     if (referenced) handle.ref?.();
     else handle.unref?.();
   }
@@ -128,5 +156,5 @@ function runDirectly(command: string, args: readonly string[], options: CommandO
   });
 }
 
-/** The process-wide runner; its helpers end when this process does (their stdin closes). */
+/** The process-wide runner; its shells end when this process does (their stdin closes). */
 export const commandRunner = new CommandRunner();

@@ -19,17 +19,16 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const { store, runId, plan } = context;
   const byId = new Map(plan.objectives.map((objective) => [objective.id, objective]));
   const waves = store.runs.waves(runId);
-  // Workers boot while the run readies its worktrees: starting them is most of a run's start.
-  // They are spawned one after the other, each fork blocking this process for a few
-  // milliseconds, so the first ones boot while the last are spawned and the worktree
-  // registration after them does not compete with twenty booting processes.
   const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
   const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
-  void context.dispatcher.warm?.(firstSize);
   if (context.git) await context.git.pruneWorktrees();
   let integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
   const firstBase = firstWave?.status === 'pending' || !firstWave?.baseCommit ? integrationHead : firstWave.baseCommit;
-  if (context.lanes && firstBase) await context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase);
+  // The first wave's worktrees are registered (by git, in other processes) while the workers are
+  // started: each start blocks this process for the fork, and booting them is most of a run's start.
+  const prepared = context.lanes && firstBase ? context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase) : undefined;
+  void context.dispatcher.warm?.(firstSize);
+  await prepared;
 
   let movingAhead: Promise<void> | undefined;
   try {
