@@ -48,7 +48,7 @@ export const environmentAllowlist = [
 const networkVariables = new Set(['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy']);
 
 const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const bundledWorkerPath = fileURLToPath(new URL('../../dist/builtin-worker.mjs', import.meta.url));
+const bundledWorkerPath = fileURLToPath(new URL('../../dist/builtin-worker.cjs', import.meta.url));
 
 /** How to start the built-in worker: its bundle (one file, quick to load), else `ap-orchestrator worker`. */
 function builtinWorkerArgs(): string[] {

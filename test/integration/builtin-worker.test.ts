@@ -15,7 +15,7 @@ import { readRunObjectiveInput } from '../../src/workers/builtin/builtin-worker-
 import { runObjectiveInput } from '../../src/workers/builtin/builtin-worker-schema.js';
 import { protocolVersions } from '../../src/workers/builtin/builtin-worker-server.js';
 
-const bundle = fileURLToPath(new URL('../../dist/builtin-worker.mjs', import.meta.url));
+const bundle = fileURLToPath(new URL('../../dist/builtin-worker.cjs', import.meta.url));
 const folders: string[] = [];
 const clients: Client[] = [];
 

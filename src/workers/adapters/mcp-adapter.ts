@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { parseWorkerReply } from '../../core/worker-reply/worker-reply.js';
 import { workerEnvironment, type WorkerConfig } from '../../config/worker-config.js';
 import type { Logger } from '../../logger.js';
@@ -193,11 +194,18 @@ export class McpWorkerAdapter implements WorkerAdapter {
   }
 }
 
-let sharedValidator: AjvJsonSchemaValidator | undefined;
+let sharedAjv: AjvJsonSchemaValidator | undefined;
 
-/** One validator for all workers' clients: each client would otherwise build its own Ajv, a millisecond or more apiece. */
-function schemaValidator(): AjvJsonSchemaValidator {
-  sharedValidator ??= new AjvJsonSchemaValidator();
+/**
+ * One validator for all workers' clients, built when a client first checks a tool's output
+ * against its schema: each client would otherwise build its own Ajv, and building one (with its
+ * meta-schemas) takes tens of milliseconds at a run's start, for tools that may declare none.
+ */
+const sharedValidator: jsonSchemaValidator = {
+  getValidator: (schema) => (sharedAjv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+};
+
+function schemaValidator(): jsonSchemaValidator {
   return sharedValidator;
 }
 

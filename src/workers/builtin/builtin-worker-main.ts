@@ -1,4 +1,4 @@
-/** Entry of the bundled built-in worker (dist/builtin-worker.mjs): `node builtin-worker.mjs [--log FILE]`. */
+/** Entry of the bundled built-in worker (dist/builtin-worker.cjs): `node builtin-worker.cjs [--log FILE]`. */
 import { serveBuiltinWorker } from '../../cli/serve-builtin-worker.js';
 
 const index = process.argv.indexOf('--log');
