@@ -167,6 +167,8 @@ export class RepoGit {
    * worker that did not finish may have left.
    */
   async switchWorktree(worktree: Worktree, branch: string, commit: string, clean: boolean): Promise<void> {
+    // The worktree's HEAD names its last objective's branch, which git reads at its commit.
+    await this.flushBranches();
     const steps = [['checkout', '-q', '-f', '--ignore-other-worktrees', '-B', branch, commit]];
     if (clean) steps.push(['clean', '-q', '-ffdx']);
     await gitSteps(worktree.path, steps, { env: worktreeEnvironment(worktree) });

@@ -176,6 +176,25 @@ describe('lending worktrees', () => {
     expect(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: next.path, encoding: 'utf8' }).trim()).toBe(realpathSync(next.path));
   });
 
+  it('moves a worktree whose objective committed back to the base with git: its files go, its branch holds its commit', async () => {
+    const { git, lanes, base, lane } = await setUp({ 'a.ts': 'a\n' });
+    writeFileSync(join(lane.path, 'a.ts'), 'changed\n');
+    writeFileSync(join(lane.path, 'added.ts'), 'added\n');
+    mkdirSync(join(lane.path, 'new'));
+    writeFileSync(join(lane.path, 'new/deep.ts'), 'deep\n');
+    const commit = (await git.commitWorktree(lane, 'ap/run-1--a', base, 'a'))!;
+    lane.leftovers = commit.leftovers;
+    lane.settled = { commit: commit.head, base, own: commit.changes, extra: [] };
+    lanes.give(lane);
+
+    // Another objective of the same wave, at the same base: git moves the lane.
+    const next = await lanes.take('ap/run-1--b', base);
+    expect(next.path).toBe(lane.path);
+    expect(repo!.git('--git-dir', next.gitDir, '--work-tree', next.path, 'status', '--porcelain', '--ignored', '--untracked-files=all').trim()).toBe('');
+    expect(readFileSync(join(next.path, 'a.ts'), 'utf8')).toBe('a\n');
+    expect(repo!.git('rev-parse', 'ap/run-1--a').trim()).toBe(commit.head);
+  });
+
   it('makes a wave\'s worktrees in one registration', async () => {
     const { git, base } = await setUp({ 'a.ts': 'a\n' });
     const lanes = new WorktreeLanes(git, join(repo!.root, '.ap', 'worktrees', 'run-2'));
