@@ -1,9 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 export interface CommandResult {
   /** Exit code (128 + the signal's number for a command killed by one); null when the runner itself failed. */
@@ -25,7 +26,7 @@ export interface CommandOptions {
 }
 
 interface Shell {
-  child: ChildProcessWithoutNullStreams;
+  child: ChildProcess;
   pending: Map<number, Pending>;
 }
 
@@ -56,7 +57,7 @@ export class CommandRunner {
 
   run(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
     const extra = Object.entries(options.extraEnv ?? {});
-    const shell = this.closed || !existsSync(shellPath) || extra.some(([name]) => !variableName.test(name)) ? undefined : this.shell(options.env ?? process.env);
+    const shell = this.closed || !existsSync(shellPath) || extra.some(([name]) => !variableName.test(name)) ? undefined : this.shellFor(options.env ?? process.env);
     if (!shell) return runDirectly(command, args, options);
     const id = this.nextId++;
     const files = join(this.folder!, String(id));
@@ -65,13 +66,25 @@ export class CommandRunner {
       if (input) writeFileSync(`${files}.i`, options.input!);
       shell.pending.set(id, { files, input, resolve });
       if (shell.pending.size === 1) setReferenced(shell, true);
-      const exports = extra.map(([name, value]) => `export ${name}=${quote(value)}; `).join('');
+      const exports = extra.map(([name, value]) => `export ${name}=${quote(value)} && `).join('');
       const words = [command, ...args].map(quote).join(' ');
-      shell.child.stdin.write(`{ (cd ${quote(options.cwd)} && ${exports}exec ${words}) <${input ? quote(`${files}.i`) : '/dev/null'} >${quote(`${files}.o`)} 2>${quote(`${files}.e`)}; echo "${id} $?"; } &\n`);
+      // One fork for the background group; the shell starts the command itself with vfork. The
+      // status goes to descriptor 3, out of the way of the command's redirected output.
+      const redirections = `<${input ? quote(`${files}.i`) : '/dev/null'} >${quote(`${files}.o`)} 2>${quote(`${files}.e`)}`;
+      shell.child.stdin!.write(`{ cd ${quote(options.cwd)} && ${exports}${words}; echo "${id} $?" >&3; } ${redirections} &\n`);
     });
   }
 
-  private shell(env: NodeJS.ProcessEnv): Shell | undefined {
+  private shellFor(env: NodeJS.ProcessEnv): Shell | undefined {
+    try {
+      return this.shell(env);
+    } catch {
+      // No shell to be had (no temporary folder, no process): the command is spawned directly.
+      return undefined;
+    }
+  }
+
+  private shell(env: NodeJS.ProcessEnv): Shell {
     const known = this.shells.get(env);
     if (known) return known;
     try {
@@ -83,15 +96,16 @@ export class CommandRunner {
     const folder = this.folder;
     if (!this.cleanupRegistered) process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
     this.cleanupRegistered = true;
-    const child = spawn(shellPath, [], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    // Descriptor 3 carries "<id> <status>" lines; the shell's own output and errors are dropped.
+    const child = spawn(shellPath, [], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env });
     const shell: Shell = { child, pending: new Map() };
     this.shells.set(env, shell);
     this.live.add(shell);
-    child.stdin.on('error', () => {});
-    child.stderr.resume();
+    child.stdin!.on('error', () => {});
+    child.stderr!.resume();
     // An idle shell must not keep the orchestrator alive; a busy one must.
     setReferenced(shell, false);
-    createInterface({ input: child.stdout }).on('line', (line) => {
+    createInterface({ input: child.stdio[3] as Readable }).on('line', (line) => {
       const [id = '', status = ''] = line.split(' ');
       const pending = shell.pending.get(Number(id));
       if (!pending) return;
@@ -114,7 +128,7 @@ export class CommandRunner {
   /** Ends the shells (commands running finish on their own); later commands are spawned directly. */
   close(): void {
     this.closed = true;
-    for (const shell of this.live) shell.child.stdin.end();
+    for (const shell of this.live) shell.child.stdin!.end();
   }
 }
 
@@ -139,9 +153,9 @@ function quote(word: string): string {
 }
 
 function setReferenced(shell: Shell, referenced: boolean): void {
-  for (const handle of [shell.child, shell.child.stdin, shell.child.stdout, shell.child.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) {
-    if (referenced) handle.ref?.();
-    else handle.unref?.();
+  for (const handle of [shell.child, ...shell.child.stdio] as unknown as { ref?: () => void; unref?: () => void }[]) {
+    if (referenced) handle?.ref?.();
+    else handle?.unref?.();
   }
 }
 

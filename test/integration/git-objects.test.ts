@@ -108,10 +108,11 @@ describe('commits written without git', () => {
     expect(setup.git('rev-parse', `${merged}^{tree}`).trim()).toBe(execFileSync('git', ['rev-parse', 'HEAD^{tree}'], { cwd: check, encoding: 'utf8' }).trim());
     setup.git('worktree', 'remove', '--force', check);
 
-    // An objective branch moves to its commit with the next ref transaction, here the integration
-    // branch's move: until then it is where its worktree was made, at the base.
+    // An objective branch moves to its commit with the next ref transaction: before git moved the
+    // worktree on to the next objective (one, two), or with the integration branch (three). Until
+    // then it is where its worktree was made, at the base.
     const branches = () => setup.git('for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads/ap/').trim().split('\n').sort();
-    expect(branches()).toEqual(heads.map((head) => `${head.branch} ${setup.base}`).sort());
+    expect(branches()).toEqual([`${heads[0]!.branch} ${heads[0]!.head}`, `${heads[2]!.branch} ${setup.base}`, `${heads[1]!.branch} ${heads[1]!.head}`]);
     await setup.repoGit.setRef('ap/run-1', merged);
     expect(branches()).toEqual([`ap/run-1 ${merged}`, ...heads.map((head) => `${head.branch} ${head.head}`)].sort());
     // The next wave's commits build on the merge's tree, kept in memory.
