@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -32,6 +32,11 @@ export interface TreeItem {
 export class TreeConflict extends Error {}
 
 const treeMode = '40000';
+
+/** A hex digest: one call where Node.js has `crypto.hash` (20.12 and later). */
+function digest(algorithm: string, data: Buffer): string {
+  return typeof crypto.hash === 'function' ? crypto.hash(algorithm, data, 'hex') : crypto.createHash(algorithm).update(data).digest('hex');
+}
 const committer = 'ap-orchestrator <ap-orchestrator@localhost>';
 
 /** Writes loose objects into one object folder. */
@@ -50,8 +55,8 @@ export class ObjectWriter {
 
   /** Writes an object unless the store has it; returns its id. */
   write(type: 'blob' | 'tree' | 'commit', body: Buffer): string {
-    const header = Buffer.from(`${type} ${body.length}\0`);
-    const id = createHash(this.format === 'sha256' ? 'sha256' : 'sha1').update(header).update(body).digest('hex');
+    const raw = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
+    const id = digest(this.format === 'sha256' ? 'sha256' : 'sha1', raw);
     const folder = join(this.objects, id.slice(0, 2));
     const file = join(folder, id.slice(2));
     if (existsSync(file)) return id;
@@ -61,7 +66,7 @@ export class ObjectWriter {
     }
     // As git does: a temporary file in the same folder (git's prune removes one left by a crash), then a rename.
     const temporary = join(folder, `tmp_obj_ap${process.pid}_${++this.counter}`);
-    writeFileSync(temporary, deflateSync(Buffer.concat([header, body])), { mode: 0o444, flag: 'wx' });
+    writeFileSync(temporary, deflateSync(raw), { mode: 0o444, flag: 'wx' });
     try {
       renameSync(temporary, file);
     } catch (error) {

@@ -2,7 +2,7 @@
  * Follows one log file the way `tail -F` does: appends, partial lines, truncation, rotation
  * (rename, then a new file at the path) and a file that does not exist yet.
  */
-import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { fstatSync, readSync, watch, type FSWatcher, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 
@@ -172,17 +172,19 @@ export class LogTail {
 
   /**
    * Appends cost one read: a short read means the end was reached, and the next write brings a
-   * new event. Only a read that finds nothing asks for the size, to notice truncation.
+   * new event. Only a read that finds nothing asks for the size, to notice truncation. The reads
+   * are synchronous: a log is a regular file (`openFile` checks), and a read of what was just
+   * appended costs microseconds, where a round trip through the thread pool costs more than it.
    */
   private async readToEnd(): Promise<void> {
     const handle = this.handle;
     if (!handle) return;
     let first = true;
     for (;;) {
-      const { bytesRead } = await handle.read(this.buffer, 0, this.buffer.length, this.offset);
+      const bytesRead = readSync(handle.fd, this.buffer, 0, this.buffer.length, this.offset);
       if (bytesRead === 0 && first) {
         first = false;
-        if ((await handle.stat()).size >= this.offset) return;
+        if (fstatSync(handle.fd).size >= this.offset) return;
         // Truncated in place (`> file`, copytruncate): what follows starts over at byte 0.
         this.splitter.flush();
         this.offset = 0;
@@ -193,6 +195,8 @@ export class LogTail {
       this.offset += bytesRead;
       this.splitter.push(this.buffer.subarray(0, bytesRead));
       if (bytesRead < this.buffer.length) return;
+      // A long backlog is read a buffer per turn, so the orchestrator goes on meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
