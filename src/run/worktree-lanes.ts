@@ -1,8 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MoveRefused, pointHead } from './lane-move.js';
-import type { LaneMoveJob } from './lane-move-thread.js';
-import { LaneMover } from './lane-mover.js';
+import { moveLane, MoveRefused, pointHead } from './lane-move.js';
 import type { RepoGit, TreeChange, Worktree } from './repo-git.js';
 
 /** One of the run's worktrees, lent to one objective at a time. */
@@ -56,7 +54,6 @@ export class WorktreeLanes {
   private preparing: Promise<void> = Promise.resolve();
   private lastMerge: WaveMerge | undefined;
   private readonly removals: Promise<void>[] = [];
-  private readonly mover = new LaneMover();
 
   constructor(
     private readonly git: RepoGit,
@@ -72,8 +69,6 @@ export class WorktreeLanes {
   prepare(count: number, commit: string): Promise<void> {
     const paths = Array.from({ length: Math.max(0, count - this.made) }, () => join(this.root, `lane-${++this.made}`));
     if (paths.length === 0) return this.preparing;
-    // The thread that moves lanes at wave boundaries starts while the first wave runs.
-    this.mover.start();
     this.preparing = this.git.createWorktrees(paths, commit).then(
       (worktrees) => void this.idle.push(...worktrees.map((worktree) => ({ ...worktree, leftovers: [] }))),
       () => undefined,
@@ -103,19 +98,19 @@ export class WorktreeLanes {
   async moveAhead(wave: WaveChanges): Promise<void> {
     const format = await this.git.checksOutAsIs(wave.base).catch(() => undefined);
     if (!format) return;
-    const lanes = this.idle.flatMap((lane) => (lane.settled && holds(wave, lane.settled) ? [{ lane, settled: lane.settled }] : []));
-    for (const { lane } of lanes) lane.settled = undefined;
-    const linked = await Promise.all(lanes.map(({ lane }) => restoreLink(lane).then(() => true, (error: unknown) => this.refused(lane, error))));
-    const ready = lanes.filter((_lane, index) => linked[index]);
-    const errors = await this.mover.move(ready.map(({ lane, settled }) => moveJob(lane, settled, wave.changes)), wave.contents, format);
-    ready.forEach(({ lane }, index) => {
-      const error = errors[index];
-      if (error) this.refused(lane, error);
-      else {
+    for (const lane of this.idle) {
+      const { settled } = lane;
+      if (!settled || !holds(wave, settled)) continue;
+      lane.settled = undefined;
+      try {
+        await restoreLink(lane);
+        this.moveFiles(lane, settled, wave.changes, wave.contents, format);
         lane.ahead = wave;
         lane.leftovers = [];
+      } catch (error) {
+        this.refused(lane, error);
       }
-    });
+    }
   }
 
   /** Puts the lane on `branch` at `commit` with nothing of its last user left (for `take`, and for a retry). */
@@ -152,13 +147,21 @@ export class WorktreeLanes {
     } else return false;
     const format = await this.git.checksOutAsIs(settled.base);
     if (!format) return false;
-    const [error] = await restoreLink(lane).then(
-      () => this.mover.move([moveJob(lane, settled, changes)], contents, format),
-      (failed: unknown) => [failed as Error],
-    );
-    if (error) return this.refused(lane, error);
+    try {
+      await restoreLink(lane);
+      this.moveFiles(lane, settled, changes, contents, format);
+    } catch (error) {
+      this.refused(lane, error);
+      return false;
+    }
     lane.leftovers = [];
     return this.pointAt(lane, branch, commit);
+  }
+
+  /** Writes what the lane lacks of `changes` (its objective's own are there) and the index of the result. */
+  private moveFiles(lane: Lane, settled: SettledLane, changes: readonly TreeChange[], contents: ReadonlyMap<string, Buffer>, format: string): void {
+    const own = new Set(settled.own.map((change) => change.path));
+    moveLane(lane, { remove: settled.extra, write: changes.filter((change) => !own.has(change.path)), index: changes, contents, format });
   }
 
   /** Puts HEAD of a lane whose files and index hold `commit` on `branch`, made there. */
@@ -173,11 +176,9 @@ export class WorktreeLanes {
     }
   }
 
-  /** Notes a move left to git; false, for the callers' convenience. */
-  private refused(lane: Lane, error: unknown): false {
+  private refused(lane: Lane, error: unknown): void {
     // Git repairs whatever was half done: `checkout -f` makes the index and the files the commit's.
     if (!(error instanceof MoveRefused)) this.log?.(`moving ${lane.path} without git failed, git moves it: ${(error as Error).message}`);
-    return false;
   }
 
   give(lane: Lane): void {
@@ -197,17 +198,9 @@ export class WorktreeLanes {
     this.removals.push(...shares.map((share) => this.git.removeFolders(share.map((lane) => lane.path)).catch(() => undefined)));
   }
 
-  /** Waits for the removals, and ends the thread that moved lanes: the lanes are done with. */
   async discarded(): Promise<void> {
-    await Promise.all([...this.removals, this.mover.close()]);
+    await Promise.all(this.removals);
   }
-}
-
-/** What the lane lacks of `changes` (its objective's own are there), and the index of the result: a job for the mover. */
-function moveJob(lane: Lane, settled: SettledLane, changes: readonly TreeChange[]): LaneMoveJob {
-  const own = new Set(settled.own.map((change) => change.path));
-  // Only the folder and its git folder go to the thread, not what the lane remembers.
-  return { lane: { path: lane.path, gitDir: lane.gitDir }, remove: settled.extra, write: changes.filter((change) => !own.has(change.path)), index: changes };
 }
 
 /** Whether a wave's result holds the lane's objective: the lane is at its base plus at most the wave's own changes. */
