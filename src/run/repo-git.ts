@@ -133,17 +133,28 @@ export class RepoGit {
    * registrations and fails on one half made.
    */
   async createWorktrees(paths: readonly string[], commit: string): Promise<Worktree[]> {
-    await Promise.all(
-      paths.map(async (path) => {
-        if (existsSync(path)) await git(this.root, ['worktree', 'remove', '--force', '--force', path]).catch(() => undefined);
-        await rm(path, { recursive: true, force: true });
-      }),
-    );
-    const registered = this.registration.then(() => gitSteps(this.root, paths.map((path) => ['worktree', 'add', '-q', '--no-checkout', '--detach', '-f', path, commit])));
-    this.registration = registered.then(
+    // Usually there is nothing left: then the registration is asked for before this returns, and
+    // runs while the caller goes on (starting workers, say).
+    const leftovers = paths.filter((path) => existsSync(path));
+    if (leftovers.length > 0) {
+      await Promise.all(
+        leftovers.map(async (path) => {
+          await git(this.root, ['worktree', 'remove', '--force', '--force', path]).catch(() => undefined);
+          await rm(path, { recursive: true, force: true });
+        }),
+      );
+    }
+    const steps = paths.map((path) => ['worktree', 'add', '-q', '--no-checkout', '--detach', '-f', path, commit]);
+    const registered = this.registering ? this.registration.then(() => gitSteps(this.root, steps)) : gitSteps(this.root, steps);
+    this.registering = true;
+    const settled = registered.then(
       () => undefined,
       () => undefined,
     );
+    this.registration = settled;
+    void settled.then(() => {
+      if (this.registration === settled) this.registering = false;
+    });
     await registered;
     return Promise.all(
       paths.map(async (path) => {
@@ -155,6 +166,8 @@ export class RepoGit {
   }
 
   private registration: Promise<unknown> = Promise.resolve();
+  /** Whether a registration is under way: the next waits for it. */
+  private registering = false;
 
   /** Forgets worktrees whose folders are gone. Not safe while worktrees are being added. */
   async pruneWorktrees(): Promise<void> {
