@@ -21,8 +21,8 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const waves = store.runs.waves(runId);
   const firstWave = waves.find((wave) => wave.status !== 'done' && wave.status !== 'rolled_back');
   const firstSize = plan.waves.find((wave) => wave.wave === firstWave?.wave)?.objectives.length ?? 0;
-  if (context.git) await context.git.pruneWorktrees();
-  let integrationHead = context.integrationBranch ? await context.git!.refCommit(context.integrationBranch) : null;
+  const [, integrationRef] = await Promise.all([context.git?.pruneWorktrees(), context.integrationBranch ? context.git!.refCommit(context.integrationBranch) : null, context.git?.worktreeLayout()]);
+  let integrationHead = integrationRef ?? null;
   const firstBase = firstWave?.status === 'pending' || !firstWave?.baseCommit ? integrationHead : firstWave.baseCommit;
   // The first wave's worktrees are registered (by git, in other processes) while the workers are
   // started: each start blocks this process for the fork, and booting them is most of a run's start.

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
@@ -128,9 +128,9 @@ export class RepoGit {
 
   /**
    * Makes worktrees at `paths`, detached at `commit` and not yet checked out (`switchWorktree`
-   * does that); a folder left by an interrupted run is unregistered and removed first.
-   * Registering is serialized, one request for all: `git worktree add` reads the other
-   * registrations and fails on one half made.
+   * does that); a folder left by an interrupted run is unregistered and removed first. Once
+   * `worktreeLayout` is known and nothing was left, the worktrees are registered before this
+   * returns its promise.
    */
   async createWorktrees(paths: readonly string[], commit: string): Promise<Worktree[]> {
     // Usually there is nothing left: then the registration is asked for before this returns, and
@@ -144,6 +144,82 @@ export class RepoGit {
         }),
       );
     }
+    if (this.worktreesFolder === undefined) await this.worktreeLayout();
+    const made: Worktree[] = [];
+    const left: string[] = [];
+    for (const path of paths) {
+      const worktree = this.worktreesFolder ? this.registerHere(path, commit, this.worktreesFolder) : undefined;
+      if (worktree) made.push(worktree);
+      else left.push(path);
+    }
+    if (left.length === 0) return made;
+    return [...made, ...(await this.registerWithGit(left, commit))];
+  }
+
+  /**
+   * The folder that holds the repository's worktree registrations, when this process may
+   * register worktrees in it as `git worktree add --no-checkout --detach` does: refs in files,
+   * no per-worktree configuration to copy, absolute links. Null when git must do it.
+   */
+  private worktreesFolder: string | null | undefined;
+
+  /** Finds out, once, whether worktrees are registered here (`worktreesFolder`). */
+  worktreeLayout(): Promise<void> {
+    this.layoutProbe ??= (async () => {
+      const [common, config] = await Promise.all([
+        git(this.root, ['rev-parse', '--git-common-dir']),
+        git(this.root, ['config', '--get-regexp', '^(extensions\\.(refstorage|worktreeconfig)|worktree\\.userelativepaths)$']).catch(() => ''),
+      ]);
+      const ownLayout = config.split('\n').every((line) => line.trim() === '' || /^extensions\.refstorage files$/i.test(line.trim()) || / (false|no|off|0)$/i.test(line.trim()));
+      this.worktreesFolder = ownLayout ? join(realpathSync(resolve(this.root, common.trim())), 'worktrees') : null;
+    })().catch(() => {
+      this.worktreesFolder = null;
+    });
+    return this.layoutProbe;
+  }
+
+  private layoutProbe: Promise<void> | undefined;
+
+  /**
+   * Registers a worktree the way `git worktree add --no-checkout --detach` does (its git folder
+   * under the common folder's `worktrees`, locked while it is made; the two links; HEAD detached
+   * at `commit`), without starting git: a run's start registers as many worktrees as it has
+   * workers, serially, while the workers boot. Undefined (and nothing left) when that fails.
+   */
+  private registerHere(path: string, commit: string, worktrees: string): Worktree | undefined {
+    let folder: string | undefined;
+    try {
+      mkdirSync(path, { recursive: true });
+      mkdirSync(worktrees, { recursive: true });
+      const name = basename(path).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^\./, '-') || 'worktree';
+      for (let counter = 0; ; counter += 1) {
+        const candidate = join(worktrees, counter === 0 ? name : `${name}${counter}`);
+        try {
+          mkdirSync(candidate);
+          folder = candidate;
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
+      }
+      // As git does: `worktree prune` leaves a locked registration alone while it is being made.
+      writeFileSync(join(folder, 'locked'), 'initializing\n');
+      writeFileSync(join(folder, 'gitdir'), `${realpathSync(path)}/.git\n`);
+      writeFileSync(join(folder, 'commondir'), '../..\n');
+      writeFileSync(join(folder, 'HEAD'), `${commit}\n`);
+      writeFileSync(join(path, '.git'), `gitdir: ${folder}\n`);
+      unlinkSync(join(folder, 'locked'));
+      return { path, gitDir: folder };
+    } catch (error) {
+      log.warn(`registering the worktree ${path} without git failed, git registers it: ${(error as Error).message}`);
+      if (folder) rmSync(folder, { recursive: true, force: true });
+      rmSync(join(path, '.git'), { force: true });
+      return undefined;
+    }
+  }
+
+  /** `git worktree add`, serialized: it reads the other registrations and fails on one half made. */
+  private async registerWithGit(paths: readonly string[], commit: string): Promise<Worktree[]> {
     const steps = paths.map((path) => ['worktree', 'add', '-q', '--no-checkout', '--detach', '-f', path, commit]);
     const registered = this.registering ? this.registration.then(() => gitSteps(this.root, steps)) : gitSteps(this.root, steps);
     this.registering = true;

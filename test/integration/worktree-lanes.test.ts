@@ -203,6 +203,35 @@ describe('lending worktrees', () => {
     expect(new Set(taken.map((lane) => lane.path)).size).toBe(5);
     expect(repo!.git('worktree', 'list', '--porcelain').match(/^worktree .*run-2/gm)).toHaveLength(5);
   });
+
+  it('registers worktrees as git worktree add does: git lists, checks out, prunes them, and names a clash apart', async () => {
+    const { git, base } = await setUp({ 'a.ts': 'a\n', 'src/b.ts': 'b\n' });
+    // Another run's lane-1 (run-1's, from setUp) holds the name already: as with git, a number is added.
+    const [made] = await git.createWorktrees([join(repo!.root, '.ap', 'worktrees', 'run-2', 'lane-1')], base);
+    expect(made!.gitDir).toBe(join(realpathSync(join(repo!.root, '.git')), 'worktrees', 'lane-11'));
+    const listed = repo!.git('worktree', 'list', '--porcelain').split('\n\n').find((block) => block.includes('run-2'))!;
+    expect(listed).toContain(`HEAD ${base}`);
+    expect(listed).toContain('detached');
+    expect(listed).not.toContain('locked');
+    repo!.git('worktree', 'prune');
+    await git.switchWorktree(made!, 'ap/run-2--x', base, false);
+    expect(execFileSync('git', ['status', '--porcelain', '--ignored'], { cwd: made!.path, encoding: 'utf8' })).toBe('');
+    expect(readFileSync(join(made!.path, 'src/b.ts'), 'utf8')).toBe('b\n');
+    expect(execFileSync('git', ['rev-parse', '--show-toplevel', '--git-common-dir'], { cwd: made!.path, encoding: 'utf8' }).trim().split('\n')).toEqual([realpathSync(made!.path), realpathSync(join(repo!.root, '.git'))]);
+    // Its folder gone, git forgets it.
+    rmSync(made!.path, { recursive: true });
+    repo!.git('worktree', 'prune');
+    expect(repo!.git('worktree', 'list')).not.toContain('run-2');
+  });
+
+  it('leaves registration to git where worktrees carry their own configuration', async () => {
+    const { base } = await setUp({ 'a.ts': 'a\n' });
+    repo!.git('config', 'extensions.worktreeConfig', 'true');
+    const fresh = new RepoGit(repo!.root);
+    await fresh.worktreeLayout();
+    const [made] = await fresh.createWorktrees([join(repo!.root, '.ap', 'worktrees', 'run-3', 'lane-1')], base);
+    expect(repo!.git('worktree', 'list', '--porcelain')).toContain(`worktree ${realpathSync(made!.path)}`);
+  });
 });
 
 /**
