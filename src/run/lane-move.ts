@@ -1,5 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readIndex, statBytes, writeIndex, type IndexEntry } from './git-index.js';
 import type { TreeChange, Worktree } from './repo-git.js';
@@ -76,8 +75,8 @@ export function moveLane(lane: Worktree, move: LaneMove): void {
 }
 
 /** Points the worktree's HEAD at `branch` (which must exist before anyone reads it). */
-export async function pointHead(lane: Worktree, branch: string): Promise<void> {
-  await writeFile(join(lane.gitDir, 'HEAD'), `ref: refs/heads/${branch}\n`);
+export function pointHead(lane: Worktree, branch: string): void {
+  writeFileSync(join(lane.gitDir, 'HEAD'), `ref: refs/heads/${branch}\n`);
 }
 
 function deletePath(root: string, path: string, checked: Set<string>): void {

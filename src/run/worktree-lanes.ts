@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { moveLane, MoveRefused, pointHead } from './lane-move.js';
 import type { RepoGit, TreeChange, Worktree } from './repo-git.js';
@@ -103,7 +104,7 @@ export class WorktreeLanes {
       if (!settled || !holds(wave, settled)) continue;
       lane.settled = undefined;
       try {
-        await restoreLink(lane);
+        restoreLink(lane);
         this.moveFiles(lane, settled, wave.changes, wave.contents, format);
         lane.ahead = wave;
         lane.leftovers = [];
@@ -127,7 +128,7 @@ export class WorktreeLanes {
       // A worker's git that was killed can leave the index locked; nothing of its runs any more.
       await rm(join(lane.gitDir, 'index.lock'), { force: true });
     }
-    await restoreLink(lane);
+    restoreLink(lane);
     await this.git.switchWorktree(lane, branch, commit, leftovers === 'unknown');
     lane.leftovers = [];
   }
@@ -148,7 +149,7 @@ export class WorktreeLanes {
     const format = await this.git.checksOutAsIs(settled.base);
     if (!format) return false;
     try {
-      await restoreLink(lane);
+      restoreLink(lane);
       this.moveFiles(lane, settled, changes, contents, format);
     } catch (error) {
       this.refused(lane, error);
@@ -168,7 +169,7 @@ export class WorktreeLanes {
   private async pointAt(lane: Lane, branch: string, commit: string): Promise<boolean> {
     try {
       await this.git.createBranch(branch, commit);
-      await pointHead(lane, branch);
+      pointHead(lane, branch);
       return true;
     } catch (error) {
       this.refused(lane, error);
@@ -210,11 +211,20 @@ function holds(wave: WaveChanges, settled: SettledLane): boolean {
 
 /**
  * A worker may have removed or rewritten the folder's `.git` link: without it, git run in the
- * folder by the next worker would find the user's own repository above it.
+ * folder by the next worker would find the user's own repository above it. Synchronous: a wave
+ * boundary checks every lane at once, and a round trip through the thread pool each, on a busy
+ * machine, costs more than the read.
  */
-async function restoreLink(lane: Worktree): Promise<void> {
+function restoreLink(lane: Worktree): void {
   const link = `gitdir: ${lane.gitDir}\n`;
-  if ((await readFile(join(lane.path, '.git'), 'utf8').catch(() => '')) === link) return;
-  await rm(join(lane.path, '.git'), { recursive: true, force: true });
-  await writeFile(join(lane.path, '.git'), link);
+  const file = join(lane.path, '.git');
+  let current: string | undefined;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    // Gone, or a folder now: written again below.
+  }
+  if (current === link) return;
+  rmSync(file, { recursive: true, force: true });
+  writeFileSync(file, link);
 }
