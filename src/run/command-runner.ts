@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,7 +53,6 @@ export class CommandRunner {
   private folder: string | undefined;
   private nextId = 1;
   private closed = false;
-  private cleanupRegistered = false;
 
   run(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
     const extra = Object.entries(options.extraEnv ?? {});
@@ -61,17 +60,22 @@ export class CommandRunner {
     if (!shell) return runDirectly(command, args, options);
     const id = this.nextId++;
     const files = join(this.folder!, String(id));
-    return new Promise((resolve) => {
-      const input = options.input !== undefined && options.input.length > 0;
+    const input = options.input !== undefined && options.input.length > 0;
+    try {
       if (input) writeFileSync(`${files}.i`, options.input!);
+    } catch (error) {
+      return Promise.resolve({ code: null, stdout: '', stderr: '', message: `the command's input could not be written: ${(error as Error).message}` });
+    }
+    return new Promise((resolve) => {
       shell.pending.set(id, { files, input, resolve });
       if (shell.pending.size === 1) setReferenced(shell, true);
       const exports = extra.map(([name, value]) => `export ${name}=${quote(value)} && `).join('');
       const words = [command, ...args].map(quote).join(' ');
       // One fork for the background group; the shell starts the command itself with vfork. The
-      // status goes to descriptor 3, out of the way of the command's redirected output.
-      const redirections = `<${input ? quote(`${files}.i`) : '/dev/null'} >${quote(`${files}.o`)} 2>${quote(`${files}.e`)}`;
-      shell.child.stdin!.write(`{ cd ${quote(options.cwd)} && ${exports}${words}; echo "${id} $?" >&3; } ${redirections} &\n`);
+      // status goes to descriptor 3, which the command does not get; a redirection that fails
+      // (the folder gone) is a status too, not a command that never reports.
+      const redirections = `<${input ? quote(`${files}.i`) : '/dev/null'} >${quote(`${files}.o`)} 2>${quote(`${files}.e`)} 3>&-`;
+      shell.child.stdin!.write(`{ { cd ${quote(options.cwd)} && ${exports}${words}; } ${redirections}; echo "${id} $?" >&3; } &\n`);
     });
   }
 
@@ -87,15 +91,7 @@ export class CommandRunner {
   private shell(env: NodeJS.ProcessEnv): Shell {
     const known = this.shells.get(env);
     if (known) return known;
-    try {
-      // Memory, where there is a memory file system: two small files per command.
-      this.folder ??= mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ap-commands-'));
-    } catch {
-      this.folder = mkdtempSync(join(tmpdir(), 'ap-commands-'));
-    }
-    const folder = this.folder;
-    if (!this.cleanupRegistered) process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-    this.cleanupRegistered = true;
+    this.folder ??= outputFolder();
     // Descriptor 3 carries "<id> <status>" lines; the shell's own output and errors are dropped.
     const child = spawn(shellPath, [], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env });
     const shell: Shell = { child, pending: new Map() };
@@ -110,18 +106,27 @@ export class CommandRunner {
       const pending = shell.pending.get(Number(id));
       if (!pending) return;
       shell.pending.delete(Number(id));
-      if (shell.pending.size === 0) setReferenced(shell, false);
-      pending.resolve({ code: Number(status), stdout: take(`${pending.files}.o`), stderr: take(`${pending.files}.e`) });
+      if (shell.pending.size === 0) {
+        setReferenced(shell, false);
+        // The shell reaps its finished commands when it reads a line: an idle one is sent one.
+        shell.child.stdin!.write('wait\n');
+      }
+      const stdout = take(`${pending.files}.o`);
+      const stderr = take(`${pending.files}.e`);
       if (pending.input) rmSync(`${pending.files}.i`, { force: true });
+      // An output that cannot be read is not an empty one.
+      if (stdout === undefined || stderr === undefined) pending.resolve({ code: null, stdout: '', stderr: '', message: `the output of the command could not be read from ${this.folder}` });
+      else pending.resolve({ code: Number(status), stdout, stderr });
     });
-    child.on('exit', () => {
-      // A shell that died fails its commands; the next call starts a fresh one.
+    const ended = (why: string) => {
+      // A shell that died (or never started) fails its commands; the next call starts a fresh one.
       this.live.delete(shell);
       if (this.shells.get(env) === shell) this.shells.delete(env);
-      for (const pending of shell.pending.values()) pending.resolve({ code: null, stdout: '', stderr: '', message: 'the command shell exited' });
+      for (const pending of shell.pending.values()) pending.resolve({ code: null, stdout: '', stderr: '', message: why });
       shell.pending.clear();
-    });
-    child.on('error', () => {});
+    };
+    child.on('exit', () => ended('the command shell exited'));
+    child.on('error', (error) => ended(`the command shell failed: ${error.message}`));
     return shell;
   }
 
@@ -132,19 +137,53 @@ export class CommandRunner {
   }
 }
 
-/** A command's output file, read and removed. */
-function take(file: string): string {
+const folderPrefix = 'ap-commands-';
+
+/**
+ * The folder for commands' output: in memory (`/dev/shm`) when it has room to spare, else the
+ * temporary folder. Named after this process, so that folders left by processes that were
+ * killed are removed by the next one, and removed when this process exits.
+ */
+function outputFolder(): string {
+  let parent = tmpdir();
   try {
-    return readFileSync(file, 'utf8');
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    if (bavail * bsize >= 1024 * 1024 * 1024) parent = '/dev/shm';
   } catch {
-    return '';
-  } finally {
-    try {
-      unlinkSync(file);
-    } catch {
-      // Never made (the shell could not open it), or gone.
-    }
+    // No memory file system here.
   }
+  for (const name of readdirSync(parent).filter((entry) => entry.startsWith(folderPrefix))) {
+    const owner = Number(/^ap-commands-(\d+)-/.exec(name)?.[1]);
+    if (owner && owner !== process.pid && !isAlive(owner)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+  const folder = mkdtempSync(join(parent, `${folderPrefix}${process.pid}-`));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A command's output file, read and removed; undefined when it cannot be read. */
+function take(file: string): string | undefined {
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    unlinkSync(file);
+  } catch {
+    // Gone already.
+  }
+  return text;
 }
 
 /** A word for the shell, quoted so that nothing in it is interpreted. */

@@ -148,6 +148,8 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
     const violations = checkChanges(files, objective.scopeTouch, objective.effectiveForbid);
     store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations });
     if (violations.length > 0) {
+      // Its branch is kept for inspection: written now, not with the wave's next ref update.
+      await context.git!.flushBranches().catch((error: unknown) => context.log.warn(`writing the branch ${branch} failed`, error));
       for (const violation of violations) {
         emit(context, 'scope_violation', { objective_id: objective.id, worker_id: chosenWorker, file: violation.file, reason: violation.reason, entry: violation.entry ?? null });
         emit(context, 'worker_error', { worker_id: chosenWorker, objective_id: objective.id, error: `Scope violation: ${describeViolation(violation)}`, timestamp: now() });

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { TreeChange } from './repo-git.js';
@@ -32,6 +32,8 @@ export interface TreeItem {
 export class TreeConflict extends Error {}
 
 const treeMode = '40000';
+/** The ids of the empty tree, in sha1 and sha256 repositories. */
+const emptyTrees = new Set(['4b825dc642cb6eb9a060e54bf8d69288fbee4904', '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321']);
 
 /** A hex digest: one call where Node.js has `crypto.hash` (20.12 and later). */
 function digest(algorithm: string, data: Buffer): string {
@@ -47,6 +49,8 @@ export class ObjectWriter {
   constructor(
     private readonly objects: string,
     private readonly format: string,
+    /** Flush each object to disk before it is named, as git does when configured to (`core.fsync`). */
+    private readonly sync = false,
   ) {}
 
   get hashLength(): number {
@@ -66,7 +70,13 @@ export class ObjectWriter {
     }
     // As git does: a temporary file in the same folder (git's prune removes one left by a crash), then a rename.
     const temporary = join(folder, `tmp_obj_ap${process.pid}_${++this.counter}`);
-    writeFileSync(temporary, deflateSync(raw), { mode: 0o444, flag: 'wx' });
+    const descriptor = openSync(temporary, 'wx', 0o444);
+    try {
+      writeFileSync(descriptor, deflateSync(raw));
+      if (this.sync) fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
     try {
       renameSync(temporary, file);
     } catch (error) {
@@ -157,6 +167,8 @@ function holdsNoFile(tree: Tree): boolean {
  * left to git.
  */
 export function parseTreeListing(rootSha: string, listing: string): Tree | undefined {
+  // Nothing listed is the empty tree, and nothing else.
+  if (listing.replace(/\0/g, '') === '' && !emptyTrees.has(rootSha)) return undefined;
   const root: Tree = { sha: rootSha, entries: new Map() };
   const folders = new Map<string, Tree>([['', root]]);
   for (const record of listing.split('\0')) {

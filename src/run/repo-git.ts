@@ -114,8 +114,7 @@ export class RepoGit {
       return;
     }
     const pending = this.takePendingBranches();
-    pending.set(branch, commit);
-    await this.updateBranches(pending);
+    await this.updateBranches(new Map([...pending, [branch, commit]]), pending);
   }
 
   async refCommit(branch: string): Promise<string | null> {
@@ -390,9 +389,10 @@ export class RepoGit {
       if (this.branchQueue.length > 1) return;
       setImmediate(() => {
         const batch = this.branchQueue.splice(0);
-        const branches = this.takePendingBranches();
+        const pending = this.takePendingBranches();
+        const branches = new Map(pending);
         for (const entry of batch) branches.set(entry.branch, entry.commit);
-        this.updateBranches(branches).then(
+        this.updateBranches(branches, pending).then(
           () => batch.forEach((entry) => entry.resolve()),
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         );
@@ -413,15 +413,33 @@ export class RepoGit {
     return pending;
   }
 
-  /** Writes the objective branches not written yet. */
+  /** Writes the objective branches not written yet, and waits for those being written. */
   async flushBranches(): Promise<void> {
-    if (this.pendingBranches.size > 0) await this.updateBranches(this.takePendingBranches());
+    const writes = [...this.branchWrites];
+    if (this.pendingBranches.size > 0) writes.push(this.updateBranches(this.takePendingBranches()));
+    await Promise.all(writes);
   }
 
-  /** Creates or moves branches, without reflogs, in one transaction. */
-  private async updateBranches(branches: ReadonlyMap<string, string>): Promise<void> {
+  private readonly branchWrites = new Set<Promise<void>>();
+
+  /**
+   * Creates or moves branches, without reflogs, in one transaction. When it fails, the objective
+   * branches it carried are pending again (the next transaction tries them) and the caller gets
+   * git's error.
+   */
+  private async updateBranches(branches: ReadonlyMap<string, string>, pending: ReadonlyMap<string, string> = branches): Promise<void> {
     const input = [...branches].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`).join('');
-    await git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input });
+    const write = git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input }).then(() => undefined);
+    this.branchWrites.add(write);
+    try {
+      await write;
+    } catch (error) {
+      for (const [name, target] of pending) if (!this.pendingBranches.has(name)) this.pendingBranches.set(name, target);
+      log.warn(`writing ${branches.size} branch(es) failed; the objective branches among them are written with the next ref update: ${(error as Error).message}`);
+      throw error;
+    } finally {
+      this.branchWrites.delete(write);
+    }
   }
 
   private readonly trees = new Map<string, Promise<Tree | undefined>>();
@@ -437,7 +455,9 @@ export class RepoGit {
         const output = await gitSteps(this.root, [['rev-parse', `${commit}^{tree}`], ['ls-tree', '-r', '-t', '-z', '--full-tree', commit]]);
         if (output.length > treeListingLimit) return undefined;
         const newline = output.indexOf('\n');
-        return parseTreeListing(output.slice(0, newline), output.slice(newline + 1));
+        // Only a tree git named is used: an answer cut short must not read as an empty tree.
+        const root = output.slice(0, newline).trim();
+        return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(root) ? parseTreeListing(root, output.slice(newline + 1)) : undefined;
       })().catch(() => undefined);
       this.keepTree(commit, tree);
     }
@@ -494,7 +514,7 @@ export class RepoGit {
       const located = (await git(this.root, ['rev-parse', '--show-object-format', '--git-common-dir', '--git-path', 'objects']).catch(() => '')).split('\n');
       const format = located[0]?.trim() || 'sha1';
       const common = resolve(this.root, located[1]?.trim() || (await git(this.root, ['rev-parse', '--git-common-dir'])).trim());
-      const settings = ['core\\.(autocrlf|attributesfile|filemode|symlinks|ignorecase|sharedrepository)', 'extensions\\.compatobjectformat'];
+      const settings = ['core\\.(autocrlf|attributesfile|filemode|symlinks|ignorecase|sharedrepository|fsync|fsyncobjectfiles)', 'extensions\\.compatobjectformat'];
       const config = await git(this.root, ['config', '--get-regexp', `^(${settings.join('|')})$`]).catch(() => '');
       const value = (name: string) => new RegExp(`^${name.replace('.', '\\.')}(?: (.*))?$`, 'im').exec(config);
       const no = (setting: RegExpExecArray | null) => setting !== null && /^(false|no|off|0)$/i.test(setting[1]?.trim() ?? 'true');
@@ -506,7 +526,10 @@ export class RepoGit {
       const shared = value('core.sharedrepository');
       const objectsFolder = located[2]?.trim();
       const notShared = shared === null || /^(false|no|off|0|umask)$/i.test(shared[1]?.trim() ?? '');
-      const objects = objectsFolder && notShared && !value('extensions.compatobjectformat') ? new ObjectWriter(resolve(this.root, objectsFolder), format) : undefined;
+      // Flushed to disk where the user asked git to flush loose objects.
+      const fsync = value('core.fsync');
+      const sync = (value('core.fsyncobjectfiles') !== null && !no(value('core.fsyncobjectfiles'))) || /(^|,)\s*(all|committed|objects|loose-object)\s*(,|$)/i.test(fsync?.[1] ?? '');
+      const objects = objectsFolder && notShared && !value('extensions.compatobjectformat') ? new ObjectWriter(resolve(this.root, objectsFolder), format, sync) : undefined;
       const impure = { format, plain: false, fileMode, checksOutAsIs: false, objects };
       if ((autocrlf && !no(autocrlf)) || value('core.attributesfile')) return impure;
       const userAttributes = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'attributes');
@@ -574,13 +597,19 @@ export class RepoGit {
    * branches still pending but those: one transaction.
    */
   async deleteBranches(branches: readonly string[]): Promise<void> {
+    await Promise.all([...this.branchWrites].map((write) => write.catch(() => undefined)));
     const pending = this.takePendingBranches();
     for (const branch of branches) pending.delete(branch);
-    const refs = branches.map((branch) => `refs/heads/${branch}`);
-    const existing = refs.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
-    const updates = [...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`);
-    const input = [...updates, ...existing.map((ref) => `delete ${ref}\0\0`)].join('');
-    if (input) await git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input });
+    try {
+      const refs = branches.map((branch) => `refs/heads/${branch}`);
+      const existing = refs.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
+      const updates = [...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`);
+      const input = [...updates, ...existing.map((ref) => `delete ${ref}\0\0`)].join('');
+      if (input) await git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input });
+    } catch (error) {
+      for (const [name, target] of pending) if (!this.pendingBranches.has(name)) this.pendingBranches.set(name, target);
+      throw error;
+    }
   }
 
   /** Removes folders (worktrees the run no longer needs) with one `rm -rf`, several times faster than Node's recursive rm on a tree of checkouts. */

@@ -97,6 +97,9 @@ export class WorktreeLanes {
    * points at the merge. Lanes this cannot move are left to git.
    */
   async moveAhead(wave: WaveChanges): Promise<void> {
+    // A turn first: the caller records the merge and asks git to move the integration branch
+    // (another process) before these writes hold this one.
+    await new Promise((resolve) => setImmediate(resolve));
     const format = await this.git.checksOutAsIs(wave.base).catch(() => undefined);
     if (!format) return;
     for (const lane of this.idle) {

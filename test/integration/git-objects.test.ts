@@ -155,4 +155,9 @@ describe('commits written without git', () => {
     expect([...changed.entries.get('d')!.tree!.entries.keys()]).toEqual(['y']);
     expect([...base.entries.get('d')!.tree!.entries.keys()]).toEqual(['x', 'y']);
   });
+
+  it('takes an empty listing for the empty tree only: an answer cut short is not a tree without files', () => {
+    expect(parseTreeListing('1'.repeat(40), '')).toBeUndefined();
+    expect(parseTreeListing('4b825dc642cb6eb9a060e54bf8d69288fbee4904', '')?.entries.size).toBe(0);
+  });
 });
