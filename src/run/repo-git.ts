@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createLogger } from '../logger.js';
@@ -56,6 +56,9 @@ interface ContentRules {
   /** Writes loose objects, where git would write them the same way. */
   objects?: ObjectWriter;
 }
+
+/** Up to this, a changed file is read synchronously. */
+const syncReadLimitBytes = 1024 * 1024;
 
 /** Above this, a changed file's content is hashed by git instead of being read here. */
 const inlineLimitBytes = 16 * 1024 * 1024;
@@ -326,7 +329,9 @@ export class RepoGit {
       // A name git printed but this process cannot open (not UTF-8, say): git add reads it right.
       if (path.includes('\uFFFD')) return undefined;
       const file = join(worktree.path, path);
-      const info = await lstat(file).catch(() => undefined);
+      // Synchronous: a worker's files are small, and a wave ends twenty commits at once, each
+      // waiting its turn in the thread pool otherwise. Large ones are read asynchronously.
+      const info = lstatSync(file, { throwIfNoEntry: false });
       if (!info) return undefined;
       if (!info.isFile() && !info.isSymbolicLink()) {
         // A socket or a pipe is not committed: untracked, it is left over; tracked, the tree is not the commit's.
@@ -342,7 +347,7 @@ export class RepoGit {
         filtered.push({ path, mode, status, headMode, headSha });
         continue;
       }
-      const content = mode === '120000' ? await readlink(file, { encoding: 'buffer' }) : await readFile(file);
+      const content = mode === '120000' ? readlinkSync(file, { encoding: 'buffer' }) : info.size <= syncReadLimitBytes ? readFileSync(file) : await readFile(file);
       const sha = blobId(format, content);
       // Staged and then changed back: no change after all.
       if (sha === headSha && mode === headMode) continue;
