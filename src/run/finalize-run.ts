@@ -116,7 +116,9 @@ async function writeSessionDocs(context: RunContext, report: AccomplishmentRepor
     else if (updated.changed) writeFileSync(join(folder, name), updated.content);
   }
   if (!lane || !base) return null;
-  const { head, changes } = await context.git!.commitAll(lane, base, `docs: record ap-orchestrator session ${context.runId}`);
+  const message = `docs: record ap-orchestrator session ${context.runId}`;
+  const committed = await context.git!.commitWorktree(lane, objectiveBranch(context.runId, '_docs'), base, message);
+  const { head, changes } = committed ?? (await context.git!.commitAll(lane, base, message));
   context.lanes!.give(lane);
   if (changes.length === 0) return base;
   await context.git!.setRef(context.integrationBranch!, head);
