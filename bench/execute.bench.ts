@@ -40,7 +40,12 @@ const timed = (prototype: object, method: string, name = method) => {
     const start = performance.now();
     trace(`${name} start`);
     try {
-      return await original.apply(this, args);
+      const pending = original.apply(this, args);
+      // The part done before the call returned: for worktrees registered in this process, all of it.
+      const sync = timings.get(`${name}:sync`) ?? [];
+      sync.push(performance.now() - start);
+      timings.set(`${name}:sync`, sync);
+      return await pending;
     } finally {
       trace(`${name} end`);
       const list = timings.get(name) ?? [];
@@ -130,7 +135,10 @@ const result = {
   // Wall time of each step as it ran, many at once on two cores: latency, not CPU.
   overheadPerObjectiveMs: {
     worktreesMade,
+    // Registration runs while the workers are spawned, which hold this process: its latency is
+    // mostly theirs. The work itself, in this process, is the synchronous part.
     worktreeRegistrationAtStart: mean('createWorktrees'),
+    worktreeRegistrationWork: mean('createWorktrees:sync'),
     worktreeMove: mean('moveWorktree'),
     commit: mean('commitWorktree'),
     scopeCheck: scopeCheckMs,
