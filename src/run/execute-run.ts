@@ -24,8 +24,8 @@ export async function executeWaves(context: RunContext): Promise<void> {
   const [, integrationRef] = await Promise.all([context.git?.pruneWorktrees(), context.integrationBranch ? context.git!.refCommit(context.integrationBranch) : null, context.git?.worktreeLayout()]);
   let integrationHead = integrationRef ?? null;
   const firstBase = firstWave?.status === 'pending' || !firstWave?.baseCommit ? integrationHead : firstWave.baseCommit;
-  // The first wave's worktrees are registered (by git, in other processes) while the workers are
-  // started: each start blocks this process for the fork, and booting them is most of a run's start.
+  // The first wave's worktrees are registered before the workers are started (here, or by git in
+  // another process meanwhile): each start blocks this process for its fork.
   const prepared = context.lanes && firstBase ? context.lanes.prepare(Math.min(firstSize, context.dispatcher.capacity()), firstBase) : undefined;
   void context.dispatcher.warm?.(firstSize);
   await prepared;

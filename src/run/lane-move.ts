@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readIndex, statBytes, writeIndex, type IndexEntry } from './git-index.js';
 import type { TreeChange, Worktree } from './repo-git.js';
@@ -39,7 +39,7 @@ export function moveLane(lane: Worktree, move: LaneMove): void {
   const indexPath = join(lane.gitDir, 'index');
   let held: number;
   try {
-    held = openSync(indexPath, 'r+');
+    held = openRegularFile(indexPath, constants.O_RDWR);
   } catch (error) {
     throw new MoveRefused(`the index cannot be opened: ${(error as Error).message}`);
   }
@@ -71,6 +71,29 @@ export function moveLane(lane: Worktree, move: LaneMove): void {
     throw error instanceof MoveRefused ? error : new MoveRefused((error as Error).message);
   } finally {
     closeSync(held);
+  }
+}
+
+/**
+ * Opens a regular file, never a link, a pipe or a device a worker may have put in its place:
+ * this process reads with synchronous calls, and a read from a pipe could wait forever.
+ */
+export function openRegularFile(path: string, flags: number): number {
+  const descriptor = openSync(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  if (!fstatSync(descriptor).isFile()) {
+    closeSync(descriptor);
+    throw new Error(`${path} is not a regular file`);
+  }
+  return descriptor;
+}
+
+/** A regular file's bytes (see `openRegularFile`). */
+export function readRegularFile(path: string): Buffer {
+  const descriptor = openRegularFile(path, constants.O_RDONLY);
+  try {
+    return readFileSync(descriptor);
+  } finally {
+    closeSync(descriptor);
   }
 }
 

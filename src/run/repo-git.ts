@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { createLogger } from '../logger.js';
 import { commandRunner } from './command-runner.js';
 import { CommitImporter } from './commit-importer.js';
 import { git, GitError, gitSteps } from './git-command.js';
+import { readRegularFile } from './lane-move.js';
 import { applyChanges, ObjectWriter, parseTreeListing, TreeConflict, type Tree } from './git-objects.js';
 import { fastImportPath, parseWorktreeStatus, worktreeStatusArgs } from './worktree-status.js';
 
@@ -347,7 +348,7 @@ export class RepoGit {
         filtered.push({ path, mode, status, headMode, headSha });
         continue;
       }
-      const content = mode === '120000' ? readlinkSync(file, { encoding: 'buffer' }) : info.size <= syncReadLimitBytes ? readFileSync(file) : await readFile(file);
+      const content = mode === '120000' ? readlinkSync(file, { encoding: 'buffer' }) : info.size <= syncReadLimitBytes ? readRegularFile(file) : await readFile(file);
       const sha = blobId(format, content);
       // Staged and then changed back: no change after all.
       if (sha === headSha && mode === headMode) continue;

@@ -1,7 +1,7 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { moveLane, MoveRefused, pointHead } from './lane-move.js';
+import { moveLane, MoveRefused, pointHead, readRegularFile } from './lane-move.js';
 import type { RepoGit, TreeChange, Worktree } from './repo-git.js';
 
 /** One of the run's worktrees, lent to one objective at a time. */
@@ -223,9 +223,9 @@ function restoreLink(lane: Worktree): void {
   const file = join(lane.path, '.git');
   let current: string | undefined;
   try {
-    current = readFileSync(file, 'utf8');
+    current = readRegularFile(file).toString('utf8');
   } catch {
-    // Gone, or a folder now: written again below.
+    // Gone, or not a file now: written again below.
   }
   if (current === link) return;
   rmSync(file, { recursive: true, force: true });

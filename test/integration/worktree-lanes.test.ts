@@ -174,6 +174,12 @@ describe('lending worktrees', () => {
     expect(readFileSync(join(next.path, 'a.ts'), 'utf8')).toBe('a\n');
     // Plain git in the folder finds the worktree again, not the repository above it.
     expect(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: next.path, encoding: 'utf8' }).trim()).toBe(realpathSync(next.path));
+
+    // A named pipe in the link's place is replaced, not read (a read would wait forever).
+    rmSync(join(next.path, '.git'));
+    execFileSync('mkfifo', [join(next.path, '.git')]);
+    await lanes.reset(next, 'ap/run-1--b', base);
+    expect(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: next.path, encoding: 'utf8' }).trim()).toBe(realpathSync(next.path));
   });
 
   it('moves a worktree whose objective committed back to the base with git: its files go, its branch holds its commit', async () => {
