@@ -69,13 +69,13 @@ export class CommandRunner {
     return new Promise((resolve) => {
       shell.pending.set(id, { files, input, resolve });
       if (shell.pending.size === 1) setReferenced(shell, true);
-      const exports = extra.map(([name, value]) => `export ${name}=${quote(value)} && `).join('');
-      const words = [command, ...args].map(quote).join(' ');
+      const exports = extra.map(([name, value]) => `export ${name}=${shellQuote(value)} && `).join('');
+      const words = [command, ...args].map(shellQuote).join(' ');
       // One fork for the background group; the shell starts the command itself with vfork. The
       // status goes to descriptor 3, which the command does not get; a redirection that fails
       // (the folder gone) is a status too, not a command that never reports.
-      const redirections = `<${input ? quote(`${files}.i`) : '/dev/null'} >${quote(`${files}.o`)} 2>${quote(`${files}.e`)} 3>&-`;
-      shell.child.stdin!.write(`{ { cd ${quote(options.cwd)} && ${exports}${words}; } ${redirections}; echo "${id} $?" >&3; } &\n`);
+      const redirections = `<${input ? shellQuote(`${files}.i`) : '/dev/null'} >${shellQuote(`${files}.o`)} 2>${shellQuote(`${files}.e`)} 3>&-`;
+      shell.child.stdin!.write(`{ { cd ${shellQuote(options.cwd)} && ${exports}${words}; } ${redirections}; echo "${id} $?" >&3; } &\n`);
     });
   }
 
@@ -187,7 +187,7 @@ function take(file: string): string | undefined {
 }
 
 /** A word for the shell, quoted so that nothing in it is interpreted. */
-function quote(word: string): string {
+export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, "'\\''")}'`;
 }
 

@@ -1,6 +1,6 @@
 import { ApError } from '../core/errors/ap-error.js';
 import { gitEnvironment } from '../core/analysis/git-command.js';
-import { commandRunner } from './command-runner.js';
+import { commandRunner, shellQuote } from './command-runner.js';
 
 /** A git command failed; carries the command and what git said. */
 export class GitError extends ApError {
@@ -58,8 +58,4 @@ export async function gitSteps(cwd: string, steps: readonly (readonly string[])[
   const result = await commandRunner.run('/bin/sh', ['-c', script], { cwd, env: environment, extraEnv: options.env });
   if (result.code !== 0) throw new GitError([steps.map((args) => args.join(' ')).join(' && git ')], result.stderr || result.message || '', result.code);
   return result.stdout;
-}
-
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, "'\\''")}'`;
 }

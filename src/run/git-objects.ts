@@ -35,9 +35,14 @@ const treeMode = '40000';
 /** The ids of the empty tree, in sha1 and sha256 repositories. */
 const emptyTrees = new Set(['4b825dc642cb6eb9a060e54bf8d69288fbee4904', '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321']);
 
-/** A hex digest: one call where Node.js has `crypto.hash` (20.12 and later). */
-function digest(algorithm: string, data: Buffer): string {
-  return typeof crypto.hash === 'function' ? crypto.hash(algorithm, data, 'hex') : crypto.createHash(algorithm).update(data).digest('hex');
+/** The id git gives an object: the hash of its header and body (one call where Node.js has `crypto.hash`, 20.12 on). */
+export function objectId(format: string, type: 'blob' | 'tree' | 'commit', body: Buffer): string {
+  return digest(format, Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]));
+}
+
+function digest(format: string, raw: Buffer): string {
+  const algorithm = format === 'sha256' ? 'sha256' : 'sha1';
+  return typeof crypto.hash === 'function' ? crypto.hash(algorithm, raw, 'hex') : crypto.createHash(algorithm).update(raw).digest('hex');
 }
 const committer = 'ap-orchestrator <ap-orchestrator@localhost>';
 
@@ -60,7 +65,7 @@ export class ObjectWriter {
   /** Writes an object unless the store has it; returns its id. */
   write(type: 'blob' | 'tree' | 'commit', body: Buffer): string {
     const raw = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
-    const id = digest(this.format === 'sha256' ? 'sha256' : 'sha1', raw);
+    const id = digest(this.format, raw);
     const folder = join(this.objects, id.slice(0, 2));
     const file = join(folder, id.slice(2));
     if (existsSync(file)) return id;

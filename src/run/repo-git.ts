@@ -1,5 +1,4 @@
 import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -8,7 +7,7 @@ import { commandRunner } from './command-runner.js';
 import { CommitImporter } from './commit-importer.js';
 import { git, GitError, gitSteps } from './git-command.js';
 import { readRegularFile } from './lane-move.js';
-import { applyChanges, ObjectWriter, parseTreeListing, TreeConflict, type Tree } from './git-objects.js';
+import { applyChanges, objectId, ObjectWriter, parseTreeListing, TreeConflict, type Tree } from './git-objects.js';
 import { fastImportPath, parseWorktreeStatus, worktreeStatusArgs } from './worktree-status.js';
 
 /**
@@ -68,6 +67,25 @@ const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 const log = createLogger('git');
 
+/** What `RepoGit.facts` knows of a repository. */
+interface RepositoryFacts {
+  format: string;
+  common: string;
+  objectsFolder: string | undefined;
+  /** A setting's value as `git config` prints it; undefined when unset. */
+  setting: (name: string) => string | undefined;
+}
+
+/** The settings `RepoGit.facts` reads, as `git config --get-regexp` patterns. */
+const settingNames = [
+  'core\\.(autocrlf|attributesfile|filemode|symlinks|ignorecase|sharedrepository|fsync|fsyncobjectfiles)',
+  'extensions\\.(compatobjectformat|refstorage|worktreeconfig)',
+  'worktree\\.userelativepaths',
+];
+
+const isFalse = (value: string | undefined) => value !== undefined && /^(false|no|off|0)$/i.test(value);
+const isTrue = (value: string | undefined) => value !== undefined && !isFalse(value);
+
 /** Trees of commits kept in memory: a wave's base and merge, and one more for a wave rolled back. */
 const treesKept = 4;
 /** A base tree listing larger than this is not held in memory: git merges on it. */
@@ -113,10 +131,6 @@ export class RepoGit {
 
   /** Moves `branch` to `commit`, in one transaction with the objective branches not written yet. */
   async setRef(branch: string, commit: string): Promise<void> {
-    if (this.pendingBranches.size === 0) {
-      await git(this.root, ['update-ref', `refs/heads/${branch}`, commit]);
-      return;
-    }
     const pending = this.takePendingBranches();
     await this.updateBranches(new Map([...pending, [branch, commit]]), pending);
   }
@@ -168,16 +182,16 @@ export class RepoGit {
 
   /** Finds out, once, whether worktrees are registered here (`worktreesFolder`). */
   worktreeLayout(): Promise<void> {
-    this.layoutProbe ??= (async () => {
-      const [common, config] = await Promise.all([
-        git(this.root, ['rev-parse', '--git-common-dir']),
-        git(this.root, ['config', '--get-regexp', '^(extensions\\.(refstorage|worktreeconfig)|worktree\\.userelativepaths)$']).catch(() => ''),
-      ]);
-      const ownLayout = config.split('\n').every((line) => line.trim() === '' || /^extensions\.refstorage files$/i.test(line.trim()) || / (false|no|off|0)$/i.test(line.trim()));
-      this.worktreesFolder = ownLayout ? join(realpathSync(resolve(this.root, common.trim())), 'worktrees') : null;
-    })().catch(() => {
-      this.worktreesFolder = null;
-    });
+    this.layoutProbe ??= this.facts().then(
+      ({ common, setting }) => {
+        const refStorage = setting('extensions.refstorage');
+        const ownLayout = (refStorage === undefined || /^files$/i.test(refStorage)) && !isTrue(setting('extensions.worktreeconfig')) && !isTrue(setting('worktree.userelativepaths'));
+        this.worktreesFolder = ownLayout ? join(realpathSync(common), 'worktrees') : null;
+      },
+      () => {
+        this.worktreesFolder = null;
+      },
+    );
     return this.layoutProbe;
   }
 
@@ -224,16 +238,11 @@ export class RepoGit {
   /** `git worktree add`, serialized: it reads the other registrations and fails on one half made. */
   private async registerWithGit(paths: readonly string[], commit: string): Promise<Worktree[]> {
     const steps = paths.map((path) => ['worktree', 'add', '-q', '--no-checkout', '--detach', '-f', path, commit]);
-    const registered = this.registering ? this.registration.then(() => gitSteps(this.root, steps)) : gitSteps(this.root, steps);
-    this.registering = true;
-    const settled = registered.then(
+    const registered = this.registration.then(() => gitSteps(this.root, steps));
+    this.registration = registered.then(
       () => undefined,
       () => undefined,
     );
-    this.registration = settled;
-    void settled.then(() => {
-      if (this.registration === settled) this.registering = false;
-    });
     await registered;
     return Promise.all(
       paths.map(async (path) => {
@@ -245,8 +254,6 @@ export class RepoGit {
   }
 
   private registration: Promise<unknown> = Promise.resolve();
-  /** Whether a registration is under way: the next waits for it. */
-  private registering = false;
 
   /** Forgets worktrees whose folders are gone. Not safe while worktrees are being added. */
   async pruneWorktrees(): Promise<void> {
@@ -349,7 +356,7 @@ export class RepoGit {
         continue;
       }
       const content = mode === '120000' ? readlinkSync(file, { encoding: 'buffer' }) : info.size <= syncReadLimitBytes ? readRegularFile(file) : await readFile(file);
-      const sha = blobId(format, content);
+      const sha = objectId(format, 'blob', content);
       // Staged and then changed back: no change after all.
       if (sha === headSha && mode === headMode) continue;
       inline.set(path, content);
@@ -434,8 +441,7 @@ export class RepoGit {
    * git's error.
    */
   private async updateBranches(branches: ReadonlyMap<string, string>, pending: ReadonlyMap<string, string> = branches): Promise<void> {
-    const input = [...branches].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`).join('');
-    const write = git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input }).then(() => undefined);
+    const write = this.refTransaction([...branches].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`));
     this.branchWrites.add(write);
     try {
       await write;
@@ -446,6 +452,11 @@ export class RepoGit {
     } finally {
       this.branchWrites.delete(write);
     }
+  }
+
+  /** One `update-ref --stdin -z` transaction of `commands`, without reflogs. */
+  private async refTransaction(commands: readonly string[]): Promise<void> {
+    if (commands.length > 0) await git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input: commands.join('') });
   }
 
   private readonly trees = new Map<string, Promise<Tree | undefined>>();
@@ -509,6 +520,36 @@ export class RepoGit {
 
   private rules: Promise<ContentRules> | undefined;
 
+  private repositoryFacts: Promise<RepositoryFacts> | undefined;
+
+  /**
+   * What the engine needs to know of the repository, asked once: the object format, the common
+   * git folder and the objects folder, and the settings that decide what it may do without git.
+   */
+  private facts(): Promise<RepositoryFacts> {
+    this.repositoryFacts ??= (async () => {
+      const [located, config] = await Promise.all([
+        git(this.root, ['rev-parse', '--show-object-format', '--git-common-dir', '--git-path', 'objects']).catch(() => ''),
+        git(this.root, ['config', '--get-regexp', `^(${settingNames.join('|')})$`]).catch(() => ''),
+      ]);
+      const [format, common, objects] = located.split('\n').map((line) => line.trim());
+      const settings = new Map<string, string>();
+      for (const line of config.split('\n')) {
+        const match = /^(\S+)(?: (.*))?$/.exec(line.trim());
+        // The last one set wins, as in git (system, global, then the repository's); a key
+        // without a value is a boolean true.
+        if (match) settings.set(match[1]!.toLowerCase(), match[2]?.trim() ?? 'true');
+      }
+      return {
+        format: format || 'sha1',
+        common: resolve(this.root, common || (await git(this.root, ['rev-parse', '--git-common-dir'])).trim()),
+        objectsFolder: objects ? resolve(this.root, objects) : undefined,
+        setting: (name: string) => settings.get(name),
+      };
+    })();
+    return this.repositoryFacts;
+  }
+
   /**
    * The object format; whether git stores a file's bytes as they are (no attributes file
    * anywhere, since they can name filters, line-end conversion or encodings, and no
@@ -517,27 +558,19 @@ export class RepoGit {
    */
   private contentRules(base: string): Promise<ContentRules> {
     this.rules ??= (async () => {
-      const located = (await git(this.root, ['rev-parse', '--show-object-format', '--git-common-dir', '--git-path', 'objects']).catch(() => '')).split('\n');
-      const format = located[0]?.trim() || 'sha1';
-      const common = resolve(this.root, located[1]?.trim() || (await git(this.root, ['rev-parse', '--git-common-dir'])).trim());
-      const settings = ['core\\.(autocrlf|attributesfile|filemode|symlinks|ignorecase|sharedrepository|fsync|fsyncobjectfiles)', 'extensions\\.compatobjectformat'];
-      const config = await git(this.root, ['config', '--get-regexp', `^(${settings.join('|')})$`]).catch(() => '');
-      const value = (name: string) => new RegExp(`^${name.replace('.', '\\.')}(?: (.*))?$`, 'im').exec(config);
-      const no = (setting: RegExpExecArray | null) => setting !== null && /^(false|no|off|0)$/i.test(setting[1]?.trim() ?? 'true');
-      const fileMode = !no(value('core.filemode'));
-      const linksAndCase = !no(value('core.symlinks')) && (value('core.ignorecase') === null || no(value('core.ignorecase')));
-      const autocrlf = value('core.autocrlf');
+      const { format, common, objectsFolder, setting } = await this.facts();
+      const fileMode = !isFalse(setting('core.filemode'));
+      const linksAndCase = !isFalse(setting('core.symlinks')) && (setting('core.ignorecase') === undefined || isFalse(setting('core.ignorecase')));
       // Loose objects as git writes them, unless git would do more: set group permissions on them
       // (a shared repository), or record their ids in a second object format.
-      const shared = value('core.sharedrepository');
-      const objectsFolder = located[2]?.trim();
-      const notShared = shared === null || /^(false|no|off|0|umask)$/i.test(shared[1]?.trim() ?? '');
+      const shared = setting('core.sharedrepository');
+      const notShared = shared === undefined || isFalse(shared) || /^umask$/i.test(shared);
       // Flushed to disk where the user asked git to flush loose objects.
-      const fsync = value('core.fsync');
-      const sync = (value('core.fsyncobjectfiles') !== null && !no(value('core.fsyncobjectfiles'))) || /(^|,)\s*(all|committed|objects|loose-object)\s*(,|$)/i.test(fsync?.[1] ?? '');
-      const objects = objectsFolder && notShared && !value('extensions.compatobjectformat') ? new ObjectWriter(resolve(this.root, objectsFolder), format, sync) : undefined;
+      const sync = isTrue(setting('core.fsyncobjectfiles')) || /(^|,)\s*(all|committed|objects|loose-object)\s*(,|$)/i.test(setting('core.fsync') ?? '');
+      const objects = objectsFolder && notShared && setting('extensions.compatobjectformat') === undefined ? new ObjectWriter(objectsFolder, format, sync) : undefined;
       const impure = { format, plain: false, fileMode, checksOutAsIs: false, objects };
-      if ((autocrlf && !no(autocrlf)) || value('core.attributesfile')) return impure;
+      const autocrlf = setting('core.autocrlf');
+      if ((autocrlf !== undefined && !isFalse(autocrlf)) || setting('core.attributesfile') !== undefined) return impure;
       const userAttributes = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'attributes');
       if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return impure;
       const names = await git(this.root, ['ls-tree', '-r', '-z', '--name-only', base]);
@@ -609,9 +642,7 @@ export class RepoGit {
     try {
       const refs = branches.map((branch) => `refs/heads/${branch}`);
       const existing = refs.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
-      const updates = [...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`);
-      const input = [...updates, ...existing.map((ref) => `delete ${ref}\0\0`)].join('');
-      if (input) await git(this.root, ['-c', 'core.logAllRefUpdates=false', 'update-ref', '--no-deref', '-z', '--stdin'], { input });
+      await this.refTransaction([...[...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`), ...existing.map((ref) => `delete ${ref}\0\0`)]);
     } catch (error) {
       for (const [name, target] of pending) if (!this.pendingBranches.has(name)) this.pendingBranches.set(name, target);
       throw error;
@@ -643,9 +674,4 @@ function parseRaw(output: string): TreeChange[] {
     changes.push({ path, status: meta[4]![0] as TreeChange['status'], mode: meta[1]!, sha: meta[3]! });
   }
   return changes;
-}
-
-/** The id git gives a blob with these bytes. */
-function blobId(format: string, content: Buffer): string {
-  return createHash(format === 'sha256' ? 'sha256' : 'sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }

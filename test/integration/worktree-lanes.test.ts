@@ -120,7 +120,8 @@ describe('committing a worker\'s work', () => {
     repo!.git('config', 'core.autocrlf', 'yes');
     writeFileSync(join(second.lane.path, 'run.sh'), 'echo\r\n');
     chmodSync(join(second.lane.path, 'run.sh'), 0o755);
-    const commit = await second.git.commitWorktree(second.lane, 'ap/run-1--a', second.base, 'config');
+    // Settings are read once per RepoGit (a run's): a run started after the change.
+    const commit = await new RepoGit(repo!.root).commitWorktree(second.lane, 'ap/run-1--a', second.base, 'config');
     expect(commit!.changes.map((change) => `${change.mode} ${change.path}`)).toEqual(['100644 run.sh']);
     expect(repo!.git('cat-file', '-p', `${commit!.head}:run.sh`)).toBe('echo\n');
   });
