@@ -90,6 +90,7 @@ export async function executeWaves(context: RunContext): Promise<void> {
         }),
       );
       if (context.signal.aborted) return;
+      if (wave === waves[waves.length - 1]) context.workersDone?.();
       for (const [objective, outcome] of outcomes) if (outcome.state !== 'succeeded') blockDependants(context, objective.id);
 
       if (context.mode === 'shared-tree') {
@@ -161,7 +162,7 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
     return false;
   }
   // The integration branch moves only now: a crash before this line leaves it at the wave base.
-  if (context.integrationBranch && merged && merged !== waveBase) await context.git!.setRef(context.integrationBranch, merged);
+  if (context.integrationBranch && merged && merged !== waveBase) await context.git!.setRef(context.integrationBranch, merged, nextBranches(context, waveNumber, succeeded, merged));
   store.runs.updateWave(runId, waveNumber, { status: 'done', verify: result, finishedAt: now() });
   // Like `rolled_back`, landing is a second, final objective_finished: watchers see it happen.
   // One transaction for the wave's objectives: a wave lands at once.
@@ -173,6 +174,22 @@ async function verifyWave(context: RunContext, waveNumber: number, succeeded: Pl
     }
   })();
   return true;
+}
+
+/**
+ * The branches the objectives of the next wave will work on, at the wave's merge: made with the
+ * integration branch's move, so that readying their worktrees waits for no git. Only for those
+ * that will run (pending, with every dependency merged); after the last wave, the session docs'.
+ */
+function nextBranches(context: RunContext, waveNumber: number, succeeded: PlannedObjectiveRecord[], merged: string): Map<string, string> {
+  const { plan, runId } = context;
+  const next = plan.waves.filter((wave) => wave.wave > waveNumber).sort((left, right) => left.wave - right.wave)[0];
+  if (!next) return new Map([[objectiveBranch(runId, '_docs'), merged]]);
+  const landing = new Set(succeeded.map((objective) => objective.id));
+  const state = (id: string) => context.store.runs.objective(runId, id)?.state;
+  const byId = new Map(plan.objectives.map((objective) => [objective.id, objective]));
+  const runs = (id: string) => state(id) === 'pending' && (byId.get(id)?.dependsOn ?? []).every((dependency) => landing.has(dependency) || state(dependency) === 'merged');
+  return new Map(next.objectives.filter(runs).map((id) => [objectiveBranch(runId, id), merged]));
 }
 
 async function integrationWorktree(context: RunContext, commit: string): Promise<string> {

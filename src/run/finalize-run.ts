@@ -80,7 +80,11 @@ export async function finalizeRun(
   store.runs.saveReport(runId, report);
   const cleaned = (async () => {
     await context.lanes?.discarded();
-    await cleanUpWorktrees(context, merged.map((row) => row.objectiveId));
+    await cleanUpWorktrees(
+      context,
+      merged.map((row) => row.objectiveId),
+      rows.filter((row) => row.attempts === 0).map((row) => row.objectiveId),
+    );
   })();
   await Promise.all([workersStopped, cleaned]);
   store.runs.update(runId, { status, phase: 'done', error: failure, finishedAt: now() });
@@ -108,16 +112,20 @@ async function writeSessionDocs(context: RunContext, report: AccomplishmentRepor
   const folder = lane?.path ?? context.repo;
   const read = (name: string) => (existsSync(join(folder, name)) ? readFileSync(join(folder, name), 'utf8') : null);
   const documentation = planDocumentation(report, { readme: read('README.md'), prd: read('PRD.md') });
-  writeFileSync(join(folder, 'AGENTS.md'), upsertAgentsSession(read('AGENTS.md'), documentation.agents));
+  const written = new Map<string, Buffer>([['AGENTS.md', Buffer.from(upsertAgentsSession(read('AGENTS.md'), documentation.agents))]]);
   for (const [name, section] of [['README.md', documentation.readme], ['PRD.md', documentation.prd]] as const) {
     if (!section) continue;
     const updated = upsertOwnedSection(read(name), section);
     if (updated.problem) context.log.warn(`${name}: ${updated.problem}`);
-    else if (updated.changed) writeFileSync(join(folder, name), updated.content);
+    else if (updated.changed) written.set(name, Buffer.from(updated.content));
   }
+  if (lane) lane.leftovers = 'unknown';
+  for (const [name, content] of written) writeFileSync(join(folder, name), content);
   if (!lane || !base) return null;
   const message = `docs: record ap-orchestrator session ${context.runId}`;
-  const committed = await context.git!.commitWorktree(lane, objectiveBranch(context.runId, '_docs'), base, message);
+  const branch = objectiveBranch(context.runId, '_docs');
+  // The files are this process's own: what changed is known without asking git.
+  const committed = (await context.git!.commitFiles(branch, base, written, message)) ?? (await context.git!.commitWorktree(lane, branch, base, message));
   const { head, changes } = committed ?? (await context.git!.commitAll(lane, base, message));
   context.lanes!.give(lane);
   if (changes.length === 0) return base;
@@ -125,13 +133,17 @@ async function writeSessionDocs(context: RunContext, report: AccomplishmentRepor
   return head;
 }
 
-async function cleanUpWorktrees(context: RunContext, mergedObjectives: string[]): Promise<void> {
+async function cleanUpWorktrees(context: RunContext, mergedObjectives: string[], unstarted: string[]): Promise<void> {
   if (context.mode !== 'worktree') return;
   try {
     await Promise.all([
       context.git!.removeWorktrees(context.worktreeRoot),
       // Merged branches live on as parents of the wave merges; failed ones stay for inspection.
-      context.git!.deleteBranches([...mergedObjectives, '_verify', '_docs'].map((id) => objectiveBranch(context.runId, id))),
+      context.git!.deleteBranches(
+        [...mergedObjectives, '_docs', ...(context.config.verify || context.verifyWorktree ? ['_verify'] : [])].map((id) => objectiveBranch(context.runId, id)),
+        // Branches made ahead for objectives that never started hold nothing.
+        unstarted.map((id) => objectiveBranch(context.runId, id)),
+      ),
     ]);
   } catch (error) {
     context.log.warn(`cleaning up the worktrees of ${context.runId} failed`, error);

@@ -7,7 +7,7 @@ import { commandRunner } from './command-runner.js';
 import { CommitImporter } from './commit-importer.js';
 import { git, GitError, gitSteps } from './git-command.js';
 import { readRegularFile } from './lane-move.js';
-import { applyChanges, objectId, ObjectWriter, parseTreeListing, TreeConflict, type Tree } from './git-objects.js';
+import { applyChanges, objectId, ObjectWriter, parseTreeListing, TreeConflict, type Tree, type TreeItem } from './git-objects.js';
 import { fastImportPath, parseWorktreeStatus, worktreeStatusArgs } from './worktree-status.js';
 
 /**
@@ -129,13 +129,20 @@ export class RepoGit {
     return (await git(this.root, ['commit-tree', emptyTree, '-m', 'ap: empty base'])).trim();
   }
 
-  /** Moves `branch` to `commit`, in one transaction with the objective branches not written yet. */
-  async setRef(branch: string, commit: string): Promise<void> {
+  /**
+   * Moves `branch` to `commit`, in one transaction with the objective branches not written yet
+   * and `alsoCreate` (branches the next objectives will be put on, made now so that readying
+   * their worktrees waits for no git).
+   */
+  async setRef(branch: string, commit: string, alsoCreate: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const pending = this.takePendingBranches();
-    await this.updateBranches(new Map([...pending, [branch, commit]]), pending);
+    await this.updateBranches(new Map([...pending, ...alsoCreate, [branch, commit]]), pending);
   }
 
+  /** The commit a branch points at: the one this process last wrote there, else git's answer. */
   async refCommit(branch: string): Promise<string | null> {
+    const written = this.written.get(branch);
+    if (written) return written;
     try {
       return (await git(this.root, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`])).trim() || null;
     } catch {
@@ -268,6 +275,7 @@ export class RepoGit {
   async switchWorktree(worktree: Worktree, branch: string, commit: string, clean: boolean): Promise<void> {
     // The worktree's HEAD names its last objective's branch, which git reads at its commit.
     await this.flushBranches();
+    this.written.delete(branch);
     const steps = [['checkout', '-q', '-f', '--ignore-other-worktrees', '-B', branch, commit]];
     if (clean) steps.push(['clean', '-q', '-ffdx']);
     await gitSteps(worktree.path, steps, { env: worktreeEnvironment(worktree) });
@@ -381,6 +389,31 @@ export class RepoGit {
   }
 
   /**
+   * Commits files this process wrote itself (the session docs) onto `branch` at `base` without
+   * asking git what changed: their paths and contents are known. Undefined when git has to do it
+   * (attributes or line-end settings that could store other bytes, a path that is a link or a
+   * folder at the base, a base tree not in memory).
+   */
+  async commitFiles(branch: string, base: string, files: ReadonlyMap<string, Buffer>, message: string): Promise<{ head: string; changes: TreeChange[] } | undefined> {
+    const { format, plain, objects } = await this.contentRules(base);
+    const baseTree = objects ? await this.tree(base) : undefined;
+    if (!plain || !baseTree || [...files.keys()].some((path) => basename(path) === '.gitattributes')) return undefined;
+    const changes: TreeChange[] = [];
+    for (const [path, content] of files) {
+      const sha = objectId(format, 'blob', content);
+      const current = treeItem(baseTree, path);
+      if (current && current.mode !== '100644' && current.mode !== '100755') return undefined;
+      if (current?.sha === sha) continue;
+      changes.push({ path, status: current ? 'M' : 'A', mode: current?.mode ?? '100644', sha });
+    }
+    if (changes.length === 0) return { head: base, changes };
+    const written = await this.writeCommitHere(base, changes, files, [base], message);
+    if (!written) return undefined;
+    this.pendingBranches.set(branch, written.commit);
+    return { head: written.commit, changes };
+  }
+
+  /**
    * Whether a worktree can be moved by writing the stored bytes of its files as they are: no
    * attributes or line-end conversion, real symbolic links, a case-sensitive tree. Returns the
    * object format then.
@@ -397,6 +430,11 @@ export class RepoGit {
    * in one `update-ref` transaction: a wave boundary makes one per objective.
    */
   createBranch(branch: string, commit: string): Promise<void> {
+    const made = this.written.get(branch) === commit && !this.pendingBranches.has(branch);
+    // The branch is for a worktree about to be lent: its worker may move it.
+    this.written.delete(branch);
+    // Made already, by the transaction that moved the integration branch.
+    if (made) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.branchQueue.push({ branch, commit, resolve, reject });
       if (this.branchQueue.length > 1) return;
@@ -406,7 +444,11 @@ export class RepoGit {
         const branches = new Map(pending);
         for (const entry of batch) branches.set(entry.branch, entry.commit);
         this.updateBranches(branches, pending).then(
-          () => batch.forEach((entry) => entry.resolve()),
+          () =>
+            batch.forEach((entry) => {
+              this.written.delete(entry.branch);
+              entry.resolve();
+            }),
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         );
       });
@@ -419,6 +461,12 @@ export class RepoGit {
    * instead of one `update-ref` per objective. The commit ids are in the run's records already.
    */
   private pendingBranches = new Map<string, string>();
+
+  /**
+   * Branches this process's ref transactions wrote, with their commits: the run owns its
+   * branches, so what it wrote last is what they hold, and asking git again is not needed.
+   */
+  private readonly written = new Map<string, string>();
 
   private takePendingBranches(): Map<string, string> {
     const pending = this.pendingBranches;
@@ -445,6 +493,7 @@ export class RepoGit {
     this.branchWrites.add(write);
     try {
       await write;
+      for (const [name, target] of branches) this.written.set(name, target);
     } catch (error) {
       for (const [name, target] of pending) if (!this.pendingBranches.has(name)) this.pendingBranches.set(name, target);
       log.warn(`writing ${branches.size} branch(es) failed; the objective branches among them are written with the next ref update: ${(error as Error).message}`);
@@ -632,17 +681,22 @@ export class RepoGit {
   }
 
   /**
-   * Deletes the branches that exist of `branches`, with their reflogs, and writes the objective
-   * branches still pending but those: one transaction.
+   * Deletes the branches that exist of `branches`, and of `ifWritten` those this process wrote,
+   * with their reflogs, and writes the objective branches still pending but those: one transaction.
    */
-  async deleteBranches(branches: readonly string[]): Promise<void> {
+  async deleteBranches(branches: readonly string[], ifWritten: readonly string[] = []): Promise<void> {
     await Promise.all([...this.branchWrites].map((write) => write.catch(() => undefined)));
     const pending = this.takePendingBranches();
-    for (const branch of branches) pending.delete(branch);
+    for (const branch of [...branches, ...ifWritten]) pending.delete(branch);
     try {
-      const refs = branches.map((branch) => `refs/heads/${branch}`);
-      const existing = refs.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
-      await this.refTransaction([...[...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`), ...existing.map((ref) => `delete ${ref}\0\0`)]);
+      // Those this process wrote exist; git is asked only about the others.
+      const known = [...new Set([...branches, ...ifWritten])].filter((branch) => this.written.has(branch));
+      const unknown = branches.filter((branch) => !this.written.has(branch)).map((branch) => `refs/heads/${branch}`);
+      const existing = unknown.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...unknown])).split('\n').filter(Boolean);
+      const refs = [...known.map((branch) => `refs/heads/${branch}`), ...existing];
+      await this.refTransaction([...[...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`), ...refs.map((ref) => `delete ${ref}\0\0`)]);
+      for (const branch of known) this.written.delete(branch);
+      for (const [name, target] of pending) this.written.set(name, target);
     } catch (error) {
       for (const [name, target] of pending) if (!this.pendingBranches.has(name)) this.pendingBranches.set(name, target);
       throw error;
@@ -661,6 +715,14 @@ export class RepoGit {
     await this.removeFolders([folder]);
     await git(this.root, ['worktree', 'prune']);
   }
+}
+
+/** The entry at `path` of a tree in memory (a folder's when it is one), if any. */
+function treeItem(root: Tree, path: string): TreeItem | undefined {
+  const names = path.split('/');
+  let tree: Tree | undefined = root;
+  for (const name of names.slice(0, -1)) tree = tree?.entries.get(name)?.tree;
+  return tree?.entries.get(names[names.length - 1]!);
 }
 
 /** Parses `--raw -z` output: ":100644 100644 <old> <new> M\0path\0" per change. */

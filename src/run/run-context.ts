@@ -32,6 +32,8 @@ export interface RunContext {
   integrationBranch: string | null;
   /** Workers whose activity comes from their log files; their MCP progress only keeps calls alive. */
   loggedWorkers: ReadonlySet<string>;
+  /** Called when no objective is left to run: the workers can start ending. */
+  workersDone?: () => void;
 }
 
 export function emit(context: RunContext, type: RunEventType, payload: Record<string, unknown>): void {

@@ -236,6 +236,16 @@ export class RunManager {
     emit(context, 'phase_started', { phase: 'execute' });
     const monitor = this.monitorLogs(context);
     await monitor?.start().catch((error: unknown) => this.log.warn('the log monitor did not start', error));
+    let stopping: Promise<void> | undefined;
+    const stopWorkers = (escalation: { graceMs?: number; termMs?: number }) =>
+      (stopping ??= (async () => {
+        await context.dispatcher.stop(escalation).catch((error: unknown) => this.log.warn('stopping workers failed', error));
+        // Closing reads what the workers wrote last, so their final lines are in the run's events.
+        await monitor?.close().catch((error: unknown) => this.log.warn('stopping the log monitor failed', error));
+        context.metrics.stopped();
+      })());
+    // Once the last wave's objectives are done, the workers end while it merges and is reported.
+    context.workersDone = () => void stopWorkers({});
     let failure: string | null = null;
     try {
       await executeWaves(context);
@@ -248,12 +258,7 @@ export class RunManager {
     // When the server is going away, workers get less time to end on their own.
     const escalation = reason === 'shutdown' ? { graceMs: 300, termMs: 1_200 } : {};
     // Workers, idle now, end while the report is written; the run ends once they are gone.
-    const stopped = (async () => {
-      await context.dispatcher.stop(escalation).catch((error: unknown) => this.log.warn('stopping workers failed', error));
-      // Closing reads what the workers wrote last, so their final lines are in the run's events.
-      await monitor?.close().catch((error: unknown) => this.log.warn('stopping the log monitor failed', error));
-      context.metrics.stopped();
-    })();
+    const stopped = stopWorkers(escalation);
     const status = reason === 'shutdown' ? 'interrupted' : reason === 'cancel' ? 'cancelled' : failure ? 'failed' : undefined;
     try {
       await finalizeRun(context, status, failure, Date.now() - started, stopped);

@@ -86,8 +86,9 @@ describe('execute: the whole cycle with built-in workers over stdio', () => {
     expect(() => repo.git('show', `${branch}:src/db/evil.ts`)).toThrow();
     expect(() => repo.git('show', `${branch}:src/auth/ok.ts`)).toThrow();
     expect(repo.git('show', `${branch}:src/ui/ok.ts`)).toBe('ok\n');
-    // The rogue branch is kept for inspection.
+    // The rogue branch is kept for inspection; the blocked objective never had one, the merged one's is gone.
     expect(repo.git('show', `ap/${runId}--rogue:src/db/evil.ts`)).toBe('evil\n');
+    expect(repo.git('branch', '--list', `ap/${runId}--*`).split('\n').map((line) => line.trim()).filter(Boolean)).toEqual([`ap/${runId}--rogue`]);
 
     const report = (await server.call('report', { runId })).structuredContent!;
     expect(report.scopeViolations).toEqual([expect.objectContaining({ objective: 'rogue', file: 'src/db/evil.ts' })]);
