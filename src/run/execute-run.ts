@@ -119,6 +119,10 @@ export async function executeWaves(context: RunContext): Promise<void> {
         // While git merges and the merge is recorded, the worktrees take on the wave's files (a wave
         // rolled back sends them back). The next wave waits for them. After the last wave, one
         // worktree is left for the session docs and the others start going.
+        work.tree = merging.then(
+          (commit) => context.git!.treeOf(commit),
+          () => undefined,
+        );
         if (wave === waves[waves.length - 1]) context.lanes?.discardIdle(1);
         else movingAhead = context.lanes?.moveAhead(work);
         merged = await merging;

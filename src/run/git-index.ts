@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
+import type { Tree } from './git-objects.js';
 
 /**
  * Git's index file (`Documentation/gitformat-index.txt`), read and written for the one job the
@@ -7,7 +8,8 @@ import type { BigIntStats } from 'node:fs';
  * Only what that job can rely on is accepted. A split or sparse index, a conflict, an
  * intent-to-add or skip-worktree entry, an assume-unchanged bit: `readIndex` says
  * "unsupported", and git does the move instead. Optional extensions (the cache tree, the
- * untracked cache) are dropped on write; git rebuilds them when it needs them.
+ * untracked cache) are dropped on write; the cache tree is written again when the tree the
+ * index holds is known (`cacheTreeExtension`).
  */
 
 /** One stage-0 entry. `stat` is the 40 bytes from ctime to size, the mode included. */
@@ -73,12 +75,12 @@ export function readIndex(bytes: Buffer, hashLength: number): IndexEntry[] | und
   return offset === end ? entries : undefined;
 }
 
-/** The bytes of a version 2 index holding `entries`, sorted as git sorts them. */
-export function writeIndex(entries: readonly IndexEntry[], format: string): Buffer {
+/** The bytes of a version 2 index holding `entries`, sorted as git sorts them, and `extension` (whole, with its header) if given. */
+export function writeIndex(entries: readonly IndexEntry[], format: string, extension?: Buffer): Buffer {
   const sorted = [...entries].sort((left, right) => Buffer.compare(left.path, right.path));
   const hashLength = format === 'sha256' ? 32 : 20;
   const sizes = sorted.map((entry) => (statLength + entry.sha.length + 2 + entry.path.length + 8) & ~7);
-  const bytes = Buffer.alloc(12 + sizes.reduce((total, size) => total + size, 0) + hashLength);
+  const bytes = Buffer.alloc(12 + sizes.reduce((total, size) => total + size, 0) + (extension?.length ?? 0) + hashLength);
   bytes.write('DIRC', 0, 'latin1');
   bytes.writeUInt32BE(2, 4);
   bytes.writeUInt32BE(sorted.length, 8);
@@ -90,8 +92,58 @@ export function writeIndex(entries: readonly IndexEntry[], format: string): Buff
     entry.path.copy(bytes, offset + statLength + entry.sha.length + 2);
     offset += sizes[index]!;
   });
+  if (extension) offset += extension.copy(bytes, offset);
   createHash(format === 'sha256' ? 'sha256' : 'sha1').update(bytes.subarray(0, offset)).digest().copy(bytes, offset);
   return bytes;
+}
+
+/**
+ * The cache tree extension ("TREE") of an index whose entries are exactly `tree`'s files: the id
+ * of every folder's tree, which lets `git status` compare the index with HEAD without reading
+ * HEAD's trees, and `git commit` skip writing the ones it has. Git trusts these ids, so the
+ * entries are checked against the tree first, path, mode and blob; undefined on any difference,
+ * or when a folder's id is not known.
+ */
+export function cacheTreeExtension(entries: readonly IndexEntry[], tree: Tree): Buffer | undefined {
+  const files = new Map<string, { mode: string; sha: string }>();
+  const parts: Buffer[] = [];
+  // Pre-order, as git writes it; returns the folder's count of index entries (-1: unknown id).
+  const visit = (folder: Tree, name: string, prefix: string): number => {
+    const at = parts.length;
+    parts.push(Buffer.alloc(0));
+    let count = 0;
+    let subtrees = 0;
+    // Git keeps a folder's subtrees ordered by name length, then bytes.
+    const names = [...folder.entries.keys()].sort((left, right) => Buffer.byteLength(left) - Buffer.byteLength(right) || Buffer.compare(Buffer.from(left), Buffer.from(right)));
+    for (const child of names) {
+      const item = folder.entries.get(child)!;
+      if (!item.tree) {
+        if (!item.sha) return -1;
+        files.set(`${prefix}${child}`, { mode: item.mode, sha: item.sha });
+        count += 1;
+        continue;
+      }
+      const below = visit(item.tree, child, `${prefix}${child}/`);
+      if (below < 0) return -1;
+      // An emptied folder is no tree of git's.
+      if (below === 0) continue;
+      count += below;
+      subtrees += 1;
+    }
+    if (count > 0 && !folder.sha) return -1;
+    parts[at] = count === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from(`${name}\0${count} ${subtrees}\n`), Buffer.from(folder.sha!, 'hex')]);
+    return count;
+  };
+  if (visit(tree, '', '') !== entries.length || entries.length === 0) return undefined;
+  for (const entry of entries) {
+    const file = files.get(entry.path.toString('utf8'));
+    if (!file || file.mode !== entryMode(entry) || file.sha !== entry.sha.toString('hex')) return undefined;
+  }
+  const body = Buffer.concat(parts);
+  const header = Buffer.alloc(8);
+  header.write('TREE', 0, 'latin1');
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
 }
 
 /** An entry's stat bytes for a file just written, with its mode ("100644", "100755", "120000"). */

@@ -1,6 +1,7 @@
 import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readIndex, statBytes, writeIndex, type IndexEntry } from './git-index.js';
+import { cacheTreeExtension, readIndex, statBytes, writeIndex, type IndexEntry } from './git-index.js';
+import type { Tree } from './git-objects.js';
 import type { TreeChange, Worktree } from './repo-git.js';
 
 /** A move of a worktree's files and index from one commit to the next, when only known paths differ. */
@@ -13,6 +14,8 @@ export interface LaneMove {
   index: readonly TreeChange[];
   contents: ReadonlyMap<string, Buffer>;
   format: string;
+  /** The target's tree, when known: the index gets its cache tree. */
+  tree?: Tree;
 }
 
 /** Why a move was left to git; the worktree may be half moved, which `git checkout -f` repairs. */
@@ -64,7 +67,8 @@ export function moveLane(lane: Worktree, move: LaneMove): void {
     }
     // Written over in place, as one write: replacing the file would free its blocks every move,
     // which costs more than the write on a file system that discards them.
-    const bytes = writeIndex([...byPath.values()], move.format);
+    const final = [...byPath.values()];
+    const bytes = writeIndex(final, move.format, move.tree && cacheTreeExtension(final, move.tree));
     for (let done = 0; done < bytes.length; ) done += writeSync(held, bytes, done, bytes.length - done, done);
     ftruncateSync(held, bytes.length);
   } catch (error) {

@@ -539,6 +539,11 @@ export class RepoGit {
     }
   }
 
+  /** The tree of `commit` if it is in memory (a merge written here, a base listed): no git is asked. */
+  async treeOf(commit: string): Promise<Tree | undefined> {
+    return this.trees.get(commit);
+  }
+
   /** Lists a wave base's tree ahead of the commits that need it, while the wave runs. */
   preloadTree(commit: string): void {
     void this.contentRules(commit).then((rules) => (rules.objects ? this.tree(commit) : undefined));

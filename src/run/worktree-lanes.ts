@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { moveLane, MoveRefused, pointHead, readRegularFile } from './lane-move.js';
+import type { Tree } from './git-objects.js';
 import type { RepoGit, TreeChange, Worktree } from './repo-git.js';
 
 /** One of the run's worktrees, lent to one objective at a time. */
@@ -36,6 +37,8 @@ export interface WaveChanges {
   heads: ReadonlySet<string>;
   changes: readonly TreeChange[];
   contents: ReadonlyMap<string, Buffer>;
+  /** The tree of the result, once known in memory: moved lanes' indexes get its cache tree. */
+  tree?: Promise<Tree | undefined>;
 }
 
 /** A wave merged: its changes on its base are the commit `merged`. */
@@ -102,13 +105,14 @@ export class WorktreeLanes {
     await new Promise((resolve) => setImmediate(resolve));
     const format = await this.git.checksOutAsIs(wave.base).catch(() => undefined);
     if (!format) return;
+    const tree = await wave.tree?.catch(() => undefined);
     for (const lane of this.idle) {
       const { settled } = lane;
       if (!settled || !holds(wave, settled)) continue;
       lane.settled = undefined;
       try {
         restoreLink(lane);
-        this.moveFiles(lane, settled, wave.changes, wave.contents, format);
+        this.moveFiles(lane, settled, wave.changes, wave.contents, format, tree);
         lane.ahead = wave;
         lane.leftovers = [];
       } catch (error) {
@@ -144,16 +148,18 @@ export class WorktreeLanes {
   private async moveInPlace(lane: Lane, settled: SettledLane, branch: string, commit: string): Promise<boolean> {
     let changes: readonly TreeChange[];
     let contents: ReadonlyMap<string, Buffer> = new Map();
+    let tree: Tree | undefined;
     const merge = this.lastMerge;
     if (commit === settled.base && settled.commit === settled.base) changes = [];
     else if (merge && merge.merged === commit && holds(merge, settled)) {
       ({ changes, contents } = merge);
+      tree = await merge.tree?.catch(() => undefined);
     } else return false;
     const format = await this.git.checksOutAsIs(settled.base);
     if (!format) return false;
     try {
       restoreLink(lane);
-      this.moveFiles(lane, settled, changes, contents, format);
+      this.moveFiles(lane, settled, changes, contents, format, tree);
     } catch (error) {
       this.refused(lane, error);
       return false;
@@ -163,9 +169,9 @@ export class WorktreeLanes {
   }
 
   /** Writes what the lane lacks of `changes` (its objective's own are there) and the index of the result. */
-  private moveFiles(lane: Lane, settled: SettledLane, changes: readonly TreeChange[], contents: ReadonlyMap<string, Buffer>, format: string): void {
+  private moveFiles(lane: Lane, settled: SettledLane, changes: readonly TreeChange[], contents: ReadonlyMap<string, Buffer>, format: string, tree: Tree | undefined): void {
     const own = new Set(settled.own.map((change) => change.path));
-    moveLane(lane, { remove: settled.extra, write: changes.filter((change) => !own.has(change.path)), index: changes, contents, format });
+    moveLane(lane, { remove: settled.extra, write: changes.filter((change) => !own.has(change.path)), index: changes, contents, format, tree });
   }
 
   /** Puts HEAD of a lane whose files and index hold `commit` on `branch`, made there. */

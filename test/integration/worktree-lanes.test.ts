@@ -8,7 +8,8 @@ import { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CommitImporter } from '../../src/run/commit-importer.js';
-import { entryMode, readIndex, writeIndex } from '../../src/run/git-index.js';
+import { cacheTreeExtension, entryMode, readIndex, writeIndex } from '../../src/run/git-index.js';
+import { parseTreeListing } from '../../src/run/git-objects.js';
 import { RepoGit } from '../../src/run/repo-git.js';
 import { fastImportPath, parseWorktreeStatus } from '../../src/run/worktree-status.js';
 import { WorktreeLanes, type Lane } from '../../src/run/worktree-lanes.js';
@@ -258,10 +259,12 @@ async function mergedWave(files: Record<string, string>, work: Record<'a' | 'b',
   }
   lanes.give(laneB);
   lanes.give(laneA);
-  const wave = { base, heads: new Set(done.map((commit) => commit.head)), changes: done.flatMap((commit) => commit.changes), contents: new Map(done.flatMap((commit) => [...commit.contents])) };
-  // As the engine does: the lanes move while git writes the merge, or once it is there.
+  // As the engine does: the lanes move while the merge is written, or once it is there.
+  const merging = git.mergeWave(base, done.map((commit, index) => ({ branch: `ap/run-1--${'ab'[index]}`, head: commit.head, changes: commit.changes })), 'merge');
+  const tree = merging.then((commit) => git.treeOf(commit));
+  const wave = { base, heads: new Set(done.map((commit) => commit.head)), changes: done.flatMap((commit) => commit.changes), contents: new Map(done.flatMap((commit) => [...commit.contents])), tree };
   if (options.ahead) await lanes.moveAhead(wave);
-  const merged = await git.mergeWave(base, done.map((commit, index) => ({ branch: `ap/run-1--${'ab'[index]}`, head: commit.head, changes: commit.changes })), 'merge');
+  const merged = await merging;
   if (options.merged ?? true) lanes.noteMerge({ ...wave, merged });
   return { git, lanes, base, merged, laneA, laneB };
 }
@@ -280,6 +283,47 @@ function expectAt(lane: Lane, branch: string, commit: string): void {
   // No stat data left for git to refresh: the index it reads is the one it would have written.
   expect(inLane('diff-files', '--name-only')).toBe('');
 }
+
+/**
+ * The index's cache tree, which git trusts when it writes trees: the one of a lane moved in
+ * this process must name `commit`'s trees, and must still give git's own tree once a file is
+ * staged at `stage` (git then recomputes only the folders on its way and trusts the others).
+ */
+function expectCacheTree(lane: Lane, commit: string, stage: string): void {
+  const inLane = (...args: string[]) => repo!.git('--git-dir', lane.gitDir, '--work-tree', lane.path, ...args);
+  expect(readFileSync(join(lane.gitDir, 'index')).includes(Buffer.from('TREE\0\0\0'))).toBe(true);
+  expect(inLane('write-tree').trim()).toBe(repo!.git('rev-parse', `${commit}^{tree}`).trim());
+  mkdirSync(join(lane.path, stage, '..'), { recursive: true });
+  writeFileSync(join(lane.path, stage), 'staged\n');
+  inLane('add', stage);
+  const blob = repo!.git('hash-object', '-w', join(lane.path, stage)).trim();
+  const fresh = join(repo!.root, '.git', 'fresh-index');
+  const withFresh = (...args: string[]) => execFileSync('git', args, { cwd: repo!.root, env: { ...process.env, GIT_INDEX_FILE: fresh }, encoding: 'utf8' });
+  withFresh('read-tree', commit);
+  withFresh('update-index', '--add', '--cacheinfo', `100644,${blob},${stage}`);
+  expect(inLane('write-tree').trim()).toBe(withFresh('write-tree').trim());
+  rmSync(fresh);
+}
+
+describe('the cache tree of an index written here', () => {
+  it('is byte for byte the one git writes for the same tree, and is left out when the index is not that tree', () => {
+    repo = createTempRepo({ 'a.ts': 'a\n', 'zz/deep/er/x.ts': 'x\n', 'zz/y.ts': 'y\n', 'b/c.ts': 'c\n', 'longer-name/d.ts': 'd\n', 'b-c/e.ts': 'e\n' });
+    made.push(repo);
+    const index = join(repo.root, '.git', 'primed-index');
+    execFileSync('git', ['read-tree', 'HEAD'], { cwd: repo.root, env: { ...process.env, GIT_INDEX_FILE: index } });
+    const bytes = readFileSync(index);
+    const entries = readIndex(bytes, 20)!;
+    const end = 12 + entries.reduce((total, entry) => total + ((62 + entry.path.length + 8) & ~7), 0);
+    expect(bytes.toString('latin1', end, end + 4)).toBe('TREE');
+    const gits = bytes.subarray(end, end + 8 + bytes.readUInt32BE(end + 4));
+    const listing = repo.git('ls-tree', '-r', '-t', '-z', '--full-tree', 'HEAD');
+    const tree = parseTreeListing(repo.git('rev-parse', 'HEAD^{tree}').trim(), listing)!;
+    expect(cacheTreeExtension(entries, tree)).toEqual(gits);
+    expect(cacheTreeExtension(entries.slice(1), tree)).toBeUndefined();
+    const changed = entries.map((entry, position) => (position === 2 ? { ...entry, sha: Buffer.alloc(20, 1) } : entry));
+    expect(cacheTreeExtension(changed, tree)).toBeUndefined();
+  });
+});
 
 describe('moving a lane to the next wave without git', () => {
   it.each([
@@ -313,6 +357,7 @@ describe('moving a lane to the next wave without git', () => {
     expect(readFileSync(join(next.path, 'a/one.ts'), 'utf8')).toBe('one, changed\n');
     expect(() => readFileSync(join(next.path, 'build/out.js'))).toThrow();
     expect(() => readFileSync(join(next.path, 'b/gone.ts'))).toThrow();
+    expectCacheTree(next, merged, 'staged.ts');
   });
 
   it('sends a lane moved ahead back to the base with git when the wave is rolled back', async () => {

@@ -46,9 +46,11 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
   const pending = new Set<Promise<void>>();
   const respond = (id: Id, result: Record<string, unknown>) => options.send({ jsonrpc: '2.0', id, result });
   const fail = (id: Id | null, code: number, message: string) => options.send({ jsonrpc: '2.0', id, error: { code, message } });
+  let logFolderMade = false;
   const log = (type: string, description: string, tool?: string) => {
     if (!options.logPath) return;
-    mkdirSync(dirname(options.logPath), { recursive: true });
+    if (!logFolderMade) mkdirSync(dirname(options.logPath), { recursive: true });
+    logFolderMade = true;
     appendFileSync(options.logPath, apLogLine(type, description, tool));
   };
 
