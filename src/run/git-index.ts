@@ -105,25 +105,47 @@ export function writeIndex(entries: readonly IndexEntry[], format: string, exten
  * or when a folder's id is not known.
  */
 export function cacheTreeExtension(entries: readonly IndexEntry[], tree: Tree): Buffer | undefined {
-  const files = new Map<string, { mode: string; sha: string }>();
+  const known = cacheTreeOf(tree);
+  if (!known || known.files.size !== entries.length) return undefined;
+  for (const entry of entries) {
+    const file = known.files.get(entry.path.toString('latin1'));
+    if (!file || file.mode !== entry.stat.readUInt32BE(modeOffset) || !file.sha.equals(entry.sha)) return undefined;
+  }
+  return known.extension;
+}
+
+interface CacheTree {
+  /** The tree's files by path (the bytes of its UTF-8 as latin1, as index paths compare), with mode and id. */
+  files: Map<string, { mode: number; sha: Buffer }>;
+  extension: Buffer;
+}
+
+/** Each tree's extension, made once: a wave boundary writes the same tree into every lane's index. */
+const cacheTrees = new WeakMap<Tree, CacheTree>();
+
+function cacheTreeOf(tree: Tree): CacheTree | undefined {
+  const cached = cacheTrees.get(tree);
+  if (cached) return cached;
+  const files = new Map<string, { mode: number; sha: Buffer }>();
   const parts: Buffer[] = [];
-  // Pre-order, as git writes it; returns the folder's count of index entries (-1: unknown id).
+  // Pre-order, as git writes it; returns the folder's count of index entries (-1: an id unknown).
   const visit = (folder: Tree, name: string, prefix: string): number => {
     const at = parts.length;
     parts.push(Buffer.alloc(0));
     let count = 0;
     let subtrees = 0;
     // Git keeps a folder's subtrees ordered by name length, then bytes.
-    const names = [...folder.entries.keys()].sort((left, right) => Buffer.byteLength(left) - Buffer.byteLength(right) || Buffer.compare(Buffer.from(left), Buffer.from(right)));
-    for (const child of names) {
+    const names = [...folder.entries.keys()].map((child) => Buffer.from(child)).sort((left, right) => left.length - right.length || Buffer.compare(left, right));
+    for (const bytes of names) {
+      const child = bytes.toString();
       const item = folder.entries.get(child)!;
       if (!item.tree) {
         if (!item.sha) return -1;
-        files.set(`${prefix}${child}`, { mode: item.mode, sha: item.sha });
+        files.set(`${prefix}${bytes.toString('latin1')}`, { mode: Number.parseInt(item.mode, 8), sha: Buffer.from(item.sha, 'hex') });
         count += 1;
         continue;
       }
-      const below = visit(item.tree, child, `${prefix}${child}/`);
+      const below = visit(item.tree, child, `${prefix}${bytes.toString('latin1')}/`);
       if (below < 0) return -1;
       // An emptied folder is no tree of git's.
       if (below === 0) continue;
@@ -134,14 +156,16 @@ export function cacheTreeExtension(entries: readonly IndexEntry[], tree: Tree): 
     parts[at] = count === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from(`${name}\0${count} ${subtrees}\n`), Buffer.from(folder.sha!, 'hex')]);
     return count;
   };
-  if (visit(tree, '', '') !== entries.length || entries.length === 0) return undefined;
-  for (const entry of entries) {
-    const file = files.get(entry.path.toString('utf8'));
-    if (!file || file.mode !== entryMode(entry) || file.sha !== entry.sha.toString('hex')) return undefined;
-  }
-  const body = Buffer.concat(parts);
+  // Not kept when it cannot be made: a tree's ids are filled in as it is written.
+  if (visit(tree, '', '') <= 0) return undefined;
+  const made = { files, extension: extensionBytes('TREE', Buffer.concat(parts)) };
+  cacheTrees.set(tree, made);
+  return made;
+}
+
+function extensionBytes(signature: string, body: Buffer): Buffer {
   const header = Buffer.alloc(8);
-  header.write('TREE', 0, 'latin1');
+  header.write(signature, 0, 'latin1');
   header.writeUInt32BE(body.length, 4);
   return Buffer.concat([header, body]);
 }

@@ -105,7 +105,8 @@ export class WorktreeLanes {
     await new Promise((resolve) => setImmediate(resolve));
     const format = await this.git.checksOutAsIs(wave.base).catch(() => undefined);
     if (!format) return;
-    const tree = await wave.tree?.catch(() => undefined);
+    // The merge's tree is there by now when this process wrote it; a merge left to git is not waited for.
+    const tree = await Promise.race([wave.tree?.catch(() => undefined), new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
     for (const lane of this.idle) {
       const { settled } = lane;
       if (!settled || !holds(wave, settled)) continue;
