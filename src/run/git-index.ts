@@ -75,17 +75,20 @@ export function readIndex(bytes: Buffer, hashLength: number): IndexEntry[] | und
   return offset === end ? entries : undefined;
 }
 
-/** The bytes of a version 2 index holding `entries`, sorted as git sorts them, and `extension` (whole, with its header) if given. */
-export function writeIndex(entries: readonly IndexEntry[], format: string, extension?: Buffer): Buffer {
-  const sorted = [...entries].sort((left, right) => Buffer.compare(left.path, right.path));
+/**
+ * The bytes of a version 2 index holding `entries`, sorted as git sorts them (unless `sorted`
+ * says they are), and `extension` (whole, with its header) if given.
+ */
+export function writeIndex(entries: readonly IndexEntry[], format: string, extension?: Buffer, sorted = false): Buffer {
+  if (!sorted) entries = [...entries].sort((left, right) => Buffer.compare(left.path, right.path));
   const hashLength = format === 'sha256' ? 32 : 20;
-  const sizes = sorted.map((entry) => (statLength + entry.sha.length + 2 + entry.path.length + 8) & ~7);
+  const sizes = entries.map((entry) => (statLength + entry.sha.length + 2 + entry.path.length + 8) & ~7);
   const bytes = Buffer.alloc(12 + sizes.reduce((total, size) => total + size, 0) + (extension?.length ?? 0) + hashLength);
   bytes.write('DIRC', 0, 'latin1');
   bytes.writeUInt32BE(2, 4);
-  bytes.writeUInt32BE(sorted.length, 8);
+  bytes.writeUInt32BE(entries.length, 8);
   let offset = 12;
-  sorted.forEach((entry, index) => {
+  entries.forEach((entry, index) => {
     entry.stat.copy(bytes, offset, 0, statLength);
     entry.sha.copy(bytes, offset + statLength);
     bytes.writeUInt16BE(Math.min(entry.path.length, 0xfff), offset + statLength + entry.sha.length);
@@ -102,13 +105,14 @@ export function writeIndex(entries: readonly IndexEntry[], format: string, exten
  * of every folder's tree, which lets `git status` compare the index with HEAD without reading
  * HEAD's trees, and `git commit` skip writing the ones it has. Git trusts these ids, so the
  * entries are checked against the tree first, path, mode and blob; undefined on any difference,
- * or when a folder's id is not known.
+ * or when a folder's id is not known. `entries` may come by path (their bytes as latin1).
  */
-export function cacheTreeExtension(entries: readonly IndexEntry[], tree: Tree): Buffer | undefined {
+export function cacheTreeExtension(entries: readonly IndexEntry[] | ReadonlyMap<string, IndexEntry>, tree: Tree): Buffer | undefined {
   const known = cacheTreeOf(tree);
-  if (!known || known.files.size !== entries.length) return undefined;
-  for (const entry of entries) {
-    const file = known.files.get(entry.path.toString('latin1'));
+  const byPath = entries instanceof Map ? entries : new Map((entries as readonly IndexEntry[]).map((entry) => [entry.path.toString('latin1'), entry]));
+  if (!known || known.files.size !== byPath.size) return undefined;
+  for (const [path, entry] of byPath) {
+    const file = known.files.get(path);
     if (!file || file.mode !== entry.stat.readUInt32BE(modeOffset) || !file.sha.equals(entry.sha)) return undefined;
   }
   return known.extension;

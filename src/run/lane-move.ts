@@ -18,6 +18,9 @@ export interface LaneMove {
   tree?: Tree;
 }
 
+/** Each lane's index as this process last wrote it, with its entries by path. */
+const lastWritten = new WeakMap<Worktree, { bytes: Buffer; byPath: Map<string, IndexEntry> }>();
+
 /** Why a move was left to git; the worktree may be half moved, which `git checkout -f` repairs. */
 export class MoveRefused extends Error {}
 
@@ -47,8 +50,16 @@ export function moveLane(lane: Worktree, move: LaneMove): void {
     throw new MoveRefused(`the index cannot be opened: ${(error as Error).message}`);
   }
   try {
-    const entries = readIndex(readFileSync(held), move.format === 'sha256' ? 32 : 20);
-    if (!entries) throw new MoveRefused('the index holds entries or extensions only git handles');
+    const current = readFileSync(held);
+    // The index this process wrote at the last move, untouched since: its entries are known.
+    const known = lastWritten.get(lane);
+    let byPath = known?.bytes.equals(current) ? known.byPath : undefined;
+    if (!byPath) {
+      const entries = readIndex(current, move.format === 'sha256' ? 32 : 20);
+      if (!entries) throw new MoveRefused('the index holds entries or extensions only git handles');
+      byPath = new Map(entries.map((entry) => [entry.path.toString('latin1'), entry]));
+    }
+    lastWritten.delete(lane);
     for (const path of move.remove) rmSync(join(lane.path, path), { recursive: true, force: true });
     // Deletions first: a path deleted can be a file in the way of a new folder.
     const checked = new Set<string>();
@@ -56,7 +67,6 @@ export function moveLane(lane: Worktree, move: LaneMove): void {
     checked.clear();
     const written = new Map<string, BigIntStats>();
     for (const change of move.write) if (change.status !== 'D') written.set(change.path, writePath(lane.path, change, move.contents, checked));
-    const byPath = new Map(entries.map((entry) => [entry.path.toString('latin1'), entry]));
     for (const change of move.index) {
       const path = Buffer.from(change.path);
       if (change.status === 'D') byPath.delete(path.toString('latin1'));
@@ -67,10 +77,12 @@ export function moveLane(lane: Worktree, move: LaneMove): void {
     }
     // Written over in place, as one write: replacing the file would free its blocks every move,
     // which costs more than the write on a file system that discards them.
-    const final = [...byPath.values()];
-    const bytes = writeIndex(final, move.format, move.tree && cacheTreeExtension(final, move.tree));
+    // Keys are the paths' bytes as latin1: sorted as strings, they are in git's byte order.
+    const sorted = [...byPath.keys()].sort().map((key) => byPath.get(key)!);
+    const bytes = writeIndex(sorted, move.format, move.tree && cacheTreeExtension(byPath, move.tree), true);
     for (let done = 0; done < bytes.length; ) done += writeSync(held, bytes, done, bytes.length - done, done);
     ftruncateSync(held, bytes.length);
+    lastWritten.set(lane, { bytes, byPath });
   } catch (error) {
     throw error instanceof MoveRefused ? error : new MoveRefused((error as Error).message);
   } finally {

@@ -13,6 +13,8 @@ import { parseTreeListing } from '../../src/run/git-objects.js';
 import { RepoGit } from '../../src/run/repo-git.js';
 import { fastImportPath, parseWorktreeStatus } from '../../src/run/worktree-status.js';
 import { WorktreeLanes, type Lane } from '../../src/run/worktree-lanes.js';
+import { moveLane } from '../../src/run/lane-move.js';
+import type { TreeChange } from '../../src/run/repo-git.js';
 import { createTempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
 /** The repository of the latest setUp; every one made is removed after the test. */
@@ -326,6 +328,54 @@ describe('the cache tree of an index written here', () => {
 });
 
 describe('moving a lane to the next wave without git', () => {
+  it('moves a lane wave after wave from the index it wrote, and reads the index again once a worker changed it', () => {
+    repo = createTempRepo({ 'a/x.ts': 'x\n', 'b/y.ts': 'y\n' });
+    made.push(repo);
+    const commits = [repo.git('rev-parse', 'HEAD').trim()];
+    repo.write('a/x.ts', 'x, changed\n');
+    repo.write('c/z.ts', 'z\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'one');
+    commits.push(repo.git('rev-parse', 'HEAD').trim());
+    rmSync(join(repo.root, 'b/y.ts'));
+    repo.write('d/w.ts', 'w\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'two');
+    commits.push(repo.git('rev-parse', 'HEAD').trim());
+    const path = join(repo.root, '.ap', 'lane');
+    repo.git('worktree', 'add', '-q', '--detach', path, commits[0]!);
+    const lane = { path, gitDir: repo.git('-C', path, 'rev-parse', '--absolute-git-dir').trim() };
+    const inLane = (...args: string[]) => repo!.git('-C', path, ...args);
+    const move = (from: string, to: string) => {
+      const changes: TreeChange[] = repo!
+        .git('diff-tree', '-r', '-z', '--no-renames', from, to)
+        .split(':')
+        .filter(Boolean)
+        .map((record) => {
+          const [meta = '', file = ''] = record.split('\0');
+          const [, mode = '', , sha = '', status = ''] = meta.split(' ');
+          return { path: file, mode, sha, status: status as TreeChange['status'] };
+        });
+      const contents = new Map(changes.filter((change) => change.status !== 'D').map((change) => [change.path, Buffer.from(repo!.git('cat-file', 'blob', change.sha))]));
+      moveLane(lane, { remove: [], write: changes, index: changes, contents, format: 'sha1' });
+      writeFileSync(join(lane.gitDir, 'HEAD'), `${to}\n`);
+    };
+    const lsTree = (commit: string) => repo!.git('ls-tree', '-r', commit).replace(/^(\d+) blob ([0-9a-f]+)\t/gm, '$1 $2 0\t');
+    move(commits[0]!, commits[1]!);
+    expect(inLane('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(inLane('ls-files', '-s')).toBe(lsTree(commits[1]!));
+    // The second move starts from the index the first one wrote.
+    move(commits[1]!, commits[2]!);
+    expect(inLane('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(inLane('ls-files', '-s')).toBe(lsTree(commits[2]!));
+    // A worker stages a file: the next move reads the index as it now is, and keeps the entry.
+    writeFileSync(join(path, 'staged.ts'), 'staged\n');
+    inLane('add', 'staged.ts');
+    move(commits[2]!, commits[1]!);
+    expect(inLane('ls-files')).toContain('staged.ts');
+    expect(inLane('status', '--porcelain', '--untracked-files=all')).toBe('A  staged.ts\n');
+  });
+
   it.each([
     ['once the merge commit exists', false],
     ['while git writes the merge commit', true],
