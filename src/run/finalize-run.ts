@@ -139,10 +139,9 @@ async function cleanUpWorktrees(context: RunContext, mergedObjectives: string[],
     await Promise.all([
       context.git!.removeWorktrees(context.worktreeRoot),
       // Merged branches live on as parents of the wave merges; failed ones stay for inspection.
+      // Branches made ahead for objectives that never started hold nothing.
       context.git!.deleteBranches(
-        [...mergedObjectives, '_docs', ...(context.config.verify || context.verifyWorktree ? ['_verify'] : [])].map((id) => objectiveBranch(context.runId, id)),
-        // Branches made ahead for objectives that never started hold nothing.
-        unstarted.map((id) => objectiveBranch(context.runId, id)),
+        [...mergedObjectives, ...unstarted, '_docs', ...(context.config.verify || context.verifyWorktree ? ['_verify'] : [])].map((id) => objectiveBranch(context.runId, id)),
       ),
     ]);
   } catch (error) {

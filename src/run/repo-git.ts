@@ -135,8 +135,18 @@ export class RepoGit {
    * their worktrees waits for no git).
    */
   async setRef(branch: string, commit: string, alsoCreate: ReadonlyMap<string, string> = new Map()): Promise<void> {
+    // Moved only from where this process left it: a branch moved by someone else fails loudly.
+    const expected = new Map([[branch, this.written.get(branch)]]);
     const pending = this.takePendingBranches();
-    await this.updateBranches(new Map([...pending, ...alsoCreate, [branch, commit]]), pending);
+    try {
+      await this.updateBranches(new Map([...pending, ...alsoCreate, [branch, commit]]), pending, expected);
+    } catch (error) {
+      if (alsoCreate.size === 0) throw error;
+      // One of the next branches cannot be made (a lock left by a killed git, say): not the
+      // integration branch's problem. Readying that objective's worktree tries it again.
+      const again = this.takePendingBranches();
+      await this.updateBranches(new Map([...again, [branch, commit]]), again, expected);
+    }
   }
 
   /** The commit a branch points at: the one this process last wrote there, else git's answer. */
@@ -488,8 +498,8 @@ export class RepoGit {
    * branches it carried are pending again (the next transaction tries them) and the caller gets
    * git's error.
    */
-  private async updateBranches(branches: ReadonlyMap<string, string>, pending: ReadonlyMap<string, string> = branches): Promise<void> {
-    const write = this.refTransaction([...branches].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`));
+  private async updateBranches(branches: ReadonlyMap<string, string>, pending: ReadonlyMap<string, string> = branches, expected: ReadonlyMap<string, string | undefined> = new Map()): Promise<void> {
+    const write = this.refTransaction([...branches].map(([name, target]) => `update refs/heads/${name}\0${target}\0${expected.get(name) ?? ''}\0`));
     this.branchWrites.add(write);
     try {
       await write;
@@ -686,16 +696,16 @@ export class RepoGit {
   }
 
   /**
-   * Deletes the branches that exist of `branches`, and of `ifWritten` those this process wrote,
-   * with their reflogs, and writes the objective branches still pending but those: one transaction.
+   * Deletes the branches that exist of `branches`, with their reflogs, and writes the objective
+   * branches still pending but those: one transaction.
    */
-  async deleteBranches(branches: readonly string[], ifWritten: readonly string[] = []): Promise<void> {
+  async deleteBranches(branches: readonly string[]): Promise<void> {
     await Promise.all([...this.branchWrites].map((write) => write.catch(() => undefined)));
     const pending = this.takePendingBranches();
-    for (const branch of [...branches, ...ifWritten]) pending.delete(branch);
+    for (const branch of branches) pending.delete(branch);
     try {
       // Those this process wrote exist; git is asked only about the others.
-      const known = [...new Set([...branches, ...ifWritten])].filter((branch) => this.written.has(branch));
+      const known = [...new Set(branches)].filter((branch) => this.written.has(branch));
       const unknown = branches.filter((branch) => !this.written.has(branch)).map((branch) => `refs/heads/${branch}`);
       const existing = unknown.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...unknown])).split('\n').filter(Boolean);
       const refs = [...known.map((branch) => `refs/heads/${branch}`), ...existing];

@@ -237,13 +237,17 @@ export class RunManager {
     const monitor = this.monitorLogs(context);
     await monitor?.start().catch((error: unknown) => this.log.warn('the log monitor did not start', error));
     let stopping: Promise<void> | undefined;
-    const stopWorkers = (escalation: { graceMs?: number; termMs?: number }) =>
-      (stopping ??= (async () => {
+    const stopWorkers = (escalation: { graceMs?: number; termMs?: number }) => {
+      // Asked again (the server going away after the last wave), the processes still running hurry.
+      if (stopping) return Promise.all([stopping, context.dispatcher.stop(escalation).catch(() => undefined)]).then(() => undefined);
+      stopping = (async () => {
         await context.dispatcher.stop(escalation).catch((error: unknown) => this.log.warn('stopping workers failed', error));
         // Closing reads what the workers wrote last, so their final lines are in the run's events.
         await monitor?.close().catch((error: unknown) => this.log.warn('stopping the log monitor failed', error));
         context.metrics.stopped();
-      })());
+      })();
+      return stopping;
+    };
     // Once the last wave's objectives are done, the workers end while it merges and is reported.
     context.workersDone = () => void stopWorkers({});
     let failure: string | null = null;

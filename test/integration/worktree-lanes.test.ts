@@ -307,6 +307,25 @@ function expectCacheTree(lane: Lane, commit: string, stage: string): void {
   rmSync(fresh);
 }
 
+describe('branches', () => {
+  it('moves the integration branch even when a branch made with it is locked, and never over a move it did not make', async () => {
+    const { git, base } = await setUp({ 'a.ts': 'a\n' });
+    await git.setRef('ap/run-1', base);
+    writeFileSync(join(repo!.root, '.git', 'refs', 'heads', 'ap', 'run-1--stuck.lock'), '');
+    repo!.write('b.ts', 'b\n');
+    repo!.git('add', '-A');
+    repo!.git('commit', '-q', '-m', 'next');
+    const next = repo!.git('rev-parse', 'HEAD').trim();
+    await git.setRef('ap/run-1', next, new Map([['ap/run-1--stuck', next], ['ap/run-1--fine', next]]));
+    expect(repo!.git('rev-parse', 'ap/run-1').trim()).toBe(next);
+    expect(repo!.git('branch', '--list', 'ap/run-1--stuck')).toBe('');
+    // Someone else moves the branch: this process does not write over it.
+    repo!.git('branch', '-f', 'ap/run-1', base);
+    await expect(git.setRef('ap/run-1', next)).rejects.toThrow(/update-ref/);
+    expect(repo!.git('rev-parse', 'ap/run-1').trim()).toBe(base);
+  });
+});
+
 describe('the cache tree of an index written here', () => {
   it('is byte for byte the one git writes for the same tree, and is left out when the index is not that tree', () => {
     repo = createTempRepo({ 'a.ts': 'a\n', 'zz/deep/er/x.ts': 'x\n', 'zz/y.ts': 'y\n', 'b/c.ts': 'c\n', 'longer-name/d.ts': 'd\n', 'b-c/e.ts': 'e\n' });

@@ -46,12 +46,17 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
   const pending = new Set<Promise<void>>();
   const respond = (id: Id, result: Record<string, unknown>) => options.send({ jsonrpc: '2.0', id, result });
   const fail = (id: Id | null, code: number, message: string) => options.send({ jsonrpc: '2.0', id, error: { code, message } });
-  let logFolderMade = false;
   const log = (type: string, description: string, tool?: string) => {
     if (!options.logPath) return;
-    if (!logFolderMade) mkdirSync(dirname(options.logPath), { recursive: true });
-    logFolderMade = true;
-    appendFileSync(options.logPath, apLogLine(type, description, tool));
+    const line = apLogLine(type, description, tool);
+    try {
+      appendFileSync(options.logPath, line);
+    } catch (error) {
+      // The folder is made when a line finds it missing (the first, or after it was removed).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(dirname(options.logPath), { recursive: true });
+      appendFileSync(options.logPath, line);
+    }
   };
 
   const callTool = async (params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> => {

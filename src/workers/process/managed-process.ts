@@ -67,9 +67,17 @@ export class ManagedProcess {
   }
 
   stop(options: { graceMs?: number; termMs?: number } = {}): Promise<ExitInfo> {
-    this.stopping ??= this.escalate(options.graceMs ?? 2_000, options.termMs ?? 3_000);
+    const graceMs = options.graceMs ?? 2_000;
+    const termMs = options.termMs ?? 3_000;
+    // A hastier stop (the server going away) overtakes one already under way.
+    if (!this.stopping || graceMs + termMs < this.stopBudgetMs) {
+      this.stopBudgetMs = graceMs + termMs;
+      this.stopping = this.escalate(graceMs, termMs);
+    }
     return this.stopping;
   }
+
+  private stopBudgetMs = Number.POSITIVE_INFINITY;
 
   private async escalate(graceMs: number, termMs: number): Promise<ExitInfo> {
     if (!this.exitInfo) {
