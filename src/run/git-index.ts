@@ -105,11 +105,10 @@ export function writeIndex(entries: readonly IndexEntry[], format: string, exten
  * of every folder's tree, which lets `git status` compare the index with HEAD without reading
  * HEAD's trees, and `git commit` skip writing the ones it has. Git trusts these ids, so the
  * entries are checked against the tree first, path, mode and blob; undefined on any difference,
- * or when a folder's id is not known. `entries` may come by path (their bytes as latin1).
+ * or when a folder's id is not known. The entries come by path (its bytes as latin1).
  */
-export function cacheTreeExtension(entries: readonly IndexEntry[] | ReadonlyMap<string, IndexEntry>, tree: Tree): Buffer | undefined {
+export function cacheTreeExtension(byPath: ReadonlyMap<string, IndexEntry>, tree: Tree): Buffer | undefined {
   const known = cacheTreeOf(tree);
-  const byPath = entries instanceof Map ? entries : new Map((entries as readonly IndexEntry[]).map((entry) => [entry.path.toString('latin1'), entry]));
   if (!known || known.files.size !== byPath.size) return undefined;
   for (const [path, entry] of byPath) {
     const file = known.files.get(path);

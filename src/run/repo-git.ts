@@ -499,7 +499,7 @@ export class RepoGit {
    * git's error.
    */
   private async updateBranches(branches: ReadonlyMap<string, string>, pending: ReadonlyMap<string, string> = branches, expected: ReadonlyMap<string, string | undefined> = new Map()): Promise<void> {
-    const write = this.refTransaction([...branches].map(([name, target]) => `update refs/heads/${name}\0${target}\0${expected.get(name) ?? ''}\0`));
+    const write = this.refTransaction([...branches].map(([name, target]) => updateCommand(name, target, expected.get(name))));
     this.branchWrites.add(write);
     try {
       await write;
@@ -637,8 +637,11 @@ export class RepoGit {
       if ((autocrlf !== undefined && !isFalse(autocrlf)) || setting('core.attributesfile') !== undefined) return impure;
       const userAttributes = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'attributes');
       if (existsSync(join(common, 'info', 'attributes')) || existsSync(userAttributes)) return impure;
-      const names = await git(this.root, ['ls-tree', '-r', '-z', '--name-only', base]);
-      const plain = !names.split('\0').some((name) => basename(name) === '.gitattributes');
+      // The base's tree, which the commits written here need anyway, answers it when it is listed.
+      const tree = objects ? await this.tree(base) : undefined;
+      const plain = tree
+        ? !namedAnywhere(tree, '.gitattributes')
+        : !(await git(this.root, ['ls-tree', '-r', '-z', '--name-only', base])).split('\0').some((name) => basename(name) === '.gitattributes');
       return { format, plain, fileMode, checksOutAsIs: plain && linksAndCase, objects };
     })();
     return this.rules;
@@ -709,7 +712,7 @@ export class RepoGit {
       const unknown = branches.filter((branch) => !this.written.has(branch)).map((branch) => `refs/heads/${branch}`);
       const existing = unknown.length === 0 ? [] : (await git(this.root, ['for-each-ref', '--format=%(refname)', ...unknown])).split('\n').filter(Boolean);
       const refs = [...known.map((branch) => `refs/heads/${branch}`), ...existing];
-      await this.refTransaction([...[...pending].map(([name, target]) => `update refs/heads/${name}\0${target}\0\0`), ...refs.map((ref) => `delete ${ref}\0\0`)]);
+      await this.refTransaction([...[...pending].map(([name, target]) => updateCommand(name, target)), ...refs.map((ref) => `delete ${ref}\0\0`)]);
       for (const branch of known) this.written.delete(branch);
       for (const [name, target] of pending) this.written.set(name, target);
     } catch (error) {
@@ -730,6 +733,16 @@ export class RepoGit {
     await this.removeFolders([folder]);
     await git(this.root, ['worktree', 'prune']);
   }
+}
+
+/** An `update-ref --stdin -z` command moving a branch to `target`, from `expected` when given. */
+function updateCommand(branch: string, target: string, expected = ''): string {
+  return `update refs/heads/${branch}\0${target}\0${expected}\0`;
+}
+
+/** Whether a file or folder called `name` is anywhere in a tree in memory. */
+function namedAnywhere(tree: Tree, name: string): boolean {
+  return [...tree.entries].some(([entry, item]) => entry === name || (item.tree !== undefined && namedAnywhere(item.tree, name)));
 }
 
 /** The entry at `path` of a tree in memory (a folder's when it is one), if any. */

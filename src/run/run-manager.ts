@@ -238,8 +238,11 @@ export class RunManager {
     await monitor?.start().catch((error: unknown) => this.log.warn('the log monitor did not start', error));
     let stopping: Promise<void> | undefined;
     const stopWorkers = (escalation: { graceMs?: number; termMs?: number }) => {
-      // Asked again (the server going away after the last wave), the processes still running hurry.
-      if (stopping) return Promise.all([stopping, context.dispatcher.stop(escalation).catch(() => undefined)]).then(() => undefined);
+      if (stopping) {
+        // Asked again with shorter deadlines (the server going away after the last wave): the processes still running hurry.
+        if (escalation.graceMs === undefined) return stopping;
+        return Promise.all([stopping, context.dispatcher.stop(escalation).catch(() => undefined)]).then(() => undefined);
+      }
       stopping = (async () => {
         await context.dispatcher.stop(escalation).catch((error: unknown) => this.log.warn('stopping workers failed', error));
         // Closing reads what the workers wrote last, so their final lines are in the run's events.

@@ -339,10 +339,11 @@ describe('the cache tree of an index written here', () => {
     const gits = bytes.subarray(end, end + 8 + bytes.readUInt32BE(end + 4));
     const listing = repo.git('ls-tree', '-r', '-t', '-z', '--full-tree', 'HEAD');
     const tree = parseTreeListing(repo.git('rev-parse', 'HEAD^{tree}').trim(), listing)!;
-    expect(cacheTreeExtension(entries, tree)).toEqual(gits);
-    expect(cacheTreeExtension(entries.slice(1), tree)).toBeUndefined();
+    const byPath = (list: typeof entries) => new Map(list.map((entry) => [entry.path.toString('latin1'), entry]));
+    expect(cacheTreeExtension(byPath(entries), tree)).toEqual(gits);
+    expect(cacheTreeExtension(byPath(entries.slice(1)), tree)).toBeUndefined();
     const changed = entries.map((entry, position) => (position === 2 ? { ...entry, sha: Buffer.alloc(20, 1) } : entry));
-    expect(cacheTreeExtension(changed, tree)).toBeUndefined();
+    expect(cacheTreeExtension(byPath(changed), tree)).toBeUndefined();
   });
 });
 
