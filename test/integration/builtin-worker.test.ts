@@ -24,12 +24,21 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-async function connect(): Promise<{ client: Client; cwd: string; log: string }> {
+/**
+ * Passes what it reads on in one write every 100 ms: a client busy for that long reads everything
+ * the worker wrote meanwhile at once, as a loaded machine does now and then.
+ */
+const lateReader = `let held = ''; process.stdin.on('data', (chunk) => (held += chunk)); const flush = () => { if (held) process.stdout.write(held); held = ''; }; setInterval(flush, 100); process.stdin.on('end', () => { flush(); process.exit(0); });`;
+
+async function connect(options: { readLate?: boolean } = {}): Promise<{ client: Client; cwd: string; log: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'ap-worker-'));
   folders.push(cwd);
   const log = join(cwd, '.log', 'worker.log');
   const client = new Client({ name: 'test', version: '1' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [bundle, '--log', log], stderr: 'pipe' }));
+  const command = options.readLate
+    ? { command: '/bin/sh', args: ['-c', 'exec "$0" "$1" --log "$2" | "$0" -e "$3"', process.execPath, bundle, log, lateReader] }
+    : { command: process.execPath, args: [bundle, '--log', log] };
+  await client.connect(new StdioClientTransport({ ...command, stderr: 'pipe' }));
   clients.push(client);
   return { client, cwd, log };
 }
@@ -64,6 +73,20 @@ describe('the built-in worker over stdio', () => {
     expect(text(result)).toMatch(/STATUS=COMPLETED[\s\S]*### Change Summary[\s\S]*Writing src\/a.ts[\s\S]*feat: add a file/);
     expect(progress).toEqual(['0.0001/2 write_file - Writing src/a.ts', '1.0002/2 append_file - Appending to src/a.ts']);
     expect(readFileSync(log, 'utf8')).toMatch(/^\[[\d-]+T[\d:]+\] TASK: Starting o1 Add a file\n\[.*\] TOOL: write_file - Writing src\/a.ts\n/);
+  });
+
+  it('has every progress notification delivered before it answers, also to a client that reads late', async () => {
+    const { client, cwd } = await connect({ readLate: true });
+    for (let round = 0; round < 3; round += 1) {
+      const progress: string[] = [];
+      const result = await client.callTool(
+        { name: 'run_objective', arguments: { prompt: 'p', cwd, edits: [{ op: 'write', path: 'a.txt', content: 'a' }, { op: 'append', path: 'a.txt', content: 'b' }] } },
+        undefined,
+        { onprogress: (notification) => progress.push(notification.message ?? '') },
+      );
+      expect(result.isError).toBe(false);
+      expect(progress).toEqual(['write_file - Writing a.txt', 'append_file - Appending to a.txt']);
+    }
   });
 
   it('stops a step when the call is cancelled, and keeps serving', async () => {

@@ -44,6 +44,9 @@ interface Message {
 export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (line: string) => void; close: () => Promise<void> } {
   const running = new Map<Id, AbortController>();
   const pending = new Set<Promise<void>>();
+  /** Pings this worker sent, by id: their answers say the client has read what came before. */
+  const pings = new Map<string, () => void>();
+  let pingCount = 0;
   const respond = (id: Id, result: Record<string, unknown>) => options.send({ jsonrpc: '2.0', id, result });
   const fail = (id: Id | null, code: number, message: string) => options.send({ jsonrpc: '2.0', id, error: { code, message } });
   const log = (type: string, description: string, tool?: string) => {
@@ -114,8 +117,32 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
     });
     log(outcome.kind === 'completed' ? 'DONE' : outcome.kind === 'failed' ? 'ERROR' : 'BLOCKED', outcome.kind === 'failed' ? outcome.message : `Finished ${title}`);
     // The reply itself says the call is done: no last progress notification, a wave ends twenty calls at once.
+    if (notifications > 0) await delivered(signal);
     return { content: [{ type: 'text', text: reply }], isError: outcome.kind === 'failed' };
   };
+
+  /**
+   * Resolves once the client has answered a ping sent after the progress notifications: it has
+   * then read and dispatched them. Without it the last notification and the response can reach
+   * the client in one read, and MCP clients that dispatch notifications a microtask later than
+   * responses (the SDK's) drop a notification whose call has already ended. Bounded: a client that
+   * never answers pings costs two seconds, not the call.
+   */
+  const delivered = (signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      pingCount += 1;
+      const id = `ap-delivered-${pingCount}`;
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        pings.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, 2_000);
+      signal.addEventListener('abort', done, { once: true });
+      pings.set(id, done);
+      options.send({ jsonrpc: '2.0', id, method: 'ping' });
+    });
 
   const request = async (id: Id, method: string, params: Record<string, unknown>) => {
     switch (method) {
@@ -157,8 +184,9 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
         return fail(null, -32700, 'Parse error: a line that is not JSON');
       }
       if (typeof message !== 'object' || message === null || typeof message.method !== 'string') {
-        // A response from the client (this worker asks nothing) or something else: not a request.
+        // A response from the client (to a ping: this worker asks nothing else) or something else: not a request.
         if (message && typeof message === 'object' && 'id' in message && !('result' in message) && !('error' in message)) fail(message.id ?? null, -32600, 'Invalid request');
+        else if (message && typeof message === 'object' && typeof message.id === 'string') pings.get(message.id)?.();
         return;
       }
       const params = typeof message.params === 'object' && message.params !== null ? message.params : {};
@@ -174,6 +202,7 @@ export function createBuiltinWorker(options: BuiltinWorkerOptions): { receive: (
     /** The client is gone: running calls stop, and every request already read gets its answer. */
     async close() {
       for (const controller of running.values()) controller.abort('the client closed the connection');
+      for (const answered of [...pings.values()]) answered();
       await Promise.all(pending);
     },
   };

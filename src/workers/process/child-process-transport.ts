@@ -13,6 +13,9 @@ export class ChildProcessTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private pending: Buffer | undefined;
+  /** Messages read but not yet handed on, in order. */
+  private readonly queue: JSONRPCMessage[] = [];
+  private draining = false;
   private closed = false;
 
   constructor(private readonly process: ManagedProcess) {}
@@ -27,11 +30,30 @@ export class ChildProcessTransport implements Transport {
         if (line.trim() === '') continue;
         const message = parseMessage(line);
         if (typeof message === 'string') this.onerror?.(new Error(`worker wrote a line that is not JSON-RPC (${message}): ${line.slice(0, 200)}`));
-        else this.onmessage?.(message);
+        else this.queue.push(message);
       }
       this.pending = data.length > 0 ? data : undefined;
+      if (!this.draining) this.drain();
     });
     void this.process.exited.then(() => this.markClosed());
+  }
+
+  /**
+   * Hands the messages on in order. After a notification the rest waits for the next turn of the
+   * event loop: the SDK dispatches notifications a microtask later than responses, so a progress
+   * notification read together with its call's response would otherwise find the call ended and
+   * be dropped.
+   */
+  private drain(): void {
+    this.draining = false;
+    while (this.queue.length > 0) {
+      const message = this.queue.shift()!;
+      this.onmessage?.(message);
+      if (!('method' in message) || 'id' in message || this.queue.length === 0) continue;
+      this.draining = true;
+      setImmediate(() => this.drain());
+      return;
+    }
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
@@ -49,6 +71,11 @@ export class ChildProcessTransport implements Transport {
 
   private markClosed(): void {
     if (this.closed) return;
+    // What the process wrote before it exited is handed on first.
+    if (this.queue.length > 0) {
+      setImmediate(() => this.markClosed());
+      return;
+    }
     this.closed = true;
     this.pending = undefined;
     this.onclose?.();
