@@ -187,7 +187,7 @@
     $('run-wave').textContent = run ? run.wave + ' of ' + state.waves.length : '-';
     $('run-branch').textContent = run && run.branch ? run.branch : '-';
     const objectives = Array.from(state.objectives.values());
-    const finished = objectives.filter((objective) => ['merged', 'failed', 'blocked', 'rolled_back', 'cancelled'].indexOf(objective.state) !== -1).length;
+    const finished = objectives.filter((objective) => ['merged', 'no_changes', 'failed', 'blocked', 'rolled_back', 'cancelled'].indexOf(objective.state) !== -1).length;
     $('run-progress').textContent = finished + ' / ' + objectives.length;
     $('progress-bar').style.width = objectives.length ? (100 * finished) / objectives.length + '%' : '0';
     renderWaves();

@@ -145,6 +145,12 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
     lane.leftovers = committed?.leftovers ?? [];
     lane.settled = committed?.settled ? { commit: head, base: waveBase!, own: changes, extra: committed.settled.extra } : undefined;
     const files = changes.map((change) => change.path);
+    if (files.length === 0) {
+      const error = noChangesMessage(chosenWorker, result.reply.changeSummary.length > 0 ? result.reply.changeSummary : [result.replyText]);
+      context.log.warn(`objective ${objective.id}: ${error}`);
+      store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations: [] });
+      return finish(context, objective, 'no_changes', { error, worker: chosenWorker, reply });
+    }
     const violations = checkChanges(files, objective.scopeTouch, objective.effectiveForbid);
     store.runs.updateObjective(runId, objective.id, { commitSha: head, files, violations });
     if (violations.length > 0) {
@@ -163,6 +169,15 @@ async function attempts(context: RunContext, objective: PlannedObjectiveRecord, 
     }
     return { ...finish(context, objective, 'succeeded', { worker: chosenWorker, reply, files }), head, changes, contents: committed?.contents };
   }
+}
+
+/**
+ * A worker that says it is done and changed nothing has done nothing anyone can merge: an agent
+ * whose commands all failed to start says "Done" all the same.
+ */
+export function noChangesMessage(workerId: string, said: readonly string[]): string {
+  const words = said.join('; ').replace(/\s+/g, ' ').trim();
+  return `Worker "${workerId}" said it was done but changed no file, so there is nothing to merge${words ? ` (it said: ${words.length > 200 ? `${words.slice(0, 200)}…` : words})` : ''}. Check its activity log; what depends on this objective is blocked.`;
 }
 
 /**

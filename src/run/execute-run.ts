@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PlannedObjectiveRecord } from '../core/plan/coordination-plan.js';
 import { checkChanges } from '../core/scope/check-changes.js';
 import type { RunObjectiveRow, ScopeViolation } from '../store/run-records.js';
-import { executeObjective, type ObjectiveOutcome } from './execute-objective.js';
+import { executeObjective, noChangesMessage, type ObjectiveOutcome } from './execute-objective.js';
 import type { TreeChange } from './repo-git.js';
 import type { WaveChanges } from './worktree-lanes.js';
 import { emit, now, objectiveBranch, type RunContext } from './run-context.js';
@@ -59,7 +59,7 @@ export async function executeWaves(context: RunContext): Promise<void> {
       };
       const runnable = members.filter((objective) => {
         const row = rowOf(objective.id)!;
-        if (row.state === 'merged' || row.state === 'blocked' || row.state === 'failed') return false;
+        if (row.state === 'merged' || row.state === 'blocked' || row.state === 'failed' || row.state === 'no_changes') return false;
         const unmet = objective.dependsOn.filter((dependency) => rowOf(dependency)?.state !== 'merged');
         if (unmet.length > 0) {
           block(context, objective, `Blocked: ${unmet.map((id) => `"${id}"`).join(', ')} did not merge.`);
@@ -233,10 +233,18 @@ async function attributeSharedTreeChanges(context: RunContext, before: Map<strin
   const after = await takeSnapshot(context.repo);
   const changed = changedPaths(before, after);
   const unclaimed = new Set(changed);
-  for (const [objective] of outcomes) {
+  for (const [objective, outcome] of outcomes) {
     const files = changed.filter((file) => checkChanges([file], objective.scopeTouch, []).length === 0);
     for (const file of files) unclaimed.delete(file);
     context.store.runs.updateObjective(context.runId, objective.id, { files });
+    if (outcome.state === 'succeeded' && files.length === 0) {
+      const row = context.store.runs.objective(context.runId, objective.id);
+      const error = noChangesMessage(row?.workerId ?? 'unknown', (row?.reply?.changeSummary as string[] | undefined) ?? []);
+      context.store.runs.updateObjective(context.runId, objective.id, { state: 'no_changes', error });
+      emit(context, 'objective_finished', { objective_id: objective.id, wave: objective.wave, state: 'no_changes', worker_id: row?.workerId ?? null, files: [], error });
+      outcome.state = 'no_changes';
+      blockDependants(context, objective.id);
+    }
   }
   if (unclaimed.size === 0) return;
   const violations: ScopeViolation[] = [...unclaimed].map((file) => ({ file, reason: 'outside_touch' }));

@@ -83,7 +83,8 @@ export async function finalizeRun(
     await cleanUpWorktrees(
       context,
       merged.map((row) => row.objectiveId),
-      rows.filter((row) => row.attempts === 0).map((row) => row.objectiveId),
+      // Branches made ahead for objectives that never started, or left at their base by a worker that changed nothing, hold nothing.
+      rows.filter((row) => row.attempts === 0 || row.state === 'no_changes').map((row) => row.objectiveId),
     );
   })();
   await Promise.all([workersStopped, cleaned]);
@@ -133,15 +134,14 @@ async function writeSessionDocs(context: RunContext, report: AccomplishmentRepor
   return head;
 }
 
-async function cleanUpWorktrees(context: RunContext, mergedObjectives: string[], unstarted: string[]): Promise<void> {
+async function cleanUpWorktrees(context: RunContext, mergedObjectives: string[], holdingNothing: string[]): Promise<void> {
   if (context.mode !== 'worktree') return;
   try {
     await Promise.all([
       context.git!.removeWorktrees(context.worktreeRoot),
       // Merged branches live on as parents of the wave merges; failed ones stay for inspection.
-      // Branches made ahead for objectives that never started hold nothing.
       context.git!.deleteBranches(
-        [...mergedObjectives, ...unstarted, '_docs', ...(context.config.verify || context.verifyWorktree ? ['_verify'] : [])].map((id) => objectiveBranch(context.runId, id)),
+        [...mergedObjectives, ...holdingNothing, '_docs', ...(context.config.verify || context.verifyWorktree ? ['_verify'] : [])].map((id) => objectiveBranch(context.runId, id)),
       ),
     ]);
   } catch (error) {

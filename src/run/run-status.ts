@@ -14,7 +14,7 @@ export const runStatusSchema = z.object({
   integrationBranch: z.string().nullable().describe('Branch the verified waves are merged into.'),
   baseCommit: z.string().nullable().describe('Commit the run started from.'),
   error: z.string().nullable().describe('Why the run stopped, when it failed.'),
-  progress: z.object({ total: z.number().int().describe('Objectives in the plan.'), merged: z.number().int().describe('Merged into the integration branch.'), failed: z.number().int().describe('Failed or rolled back.'), blocked: z.number().int().describe('Blocked by a dependency or a scope request.'), running: z.number().int().describe('Working, or done and waiting for the merge.'), pending: z.number().int().describe('Not started yet.') }).describe('Objective counts.'),
+  progress: z.object({ total: z.number().int().describe('Objectives in the plan.'), merged: z.number().int().describe('Merged into the integration branch.'), failed: z.number().int().describe('Failed or rolled back.'), noChanges: z.number().int().describe('Done by their worker with no file changed: nothing merged.'), blocked: z.number().int().describe('Blocked by a dependency or a scope request.'), running: z.number().int().describe('Working, or done and waiting for the merge.'), pending: z.number().int().describe('Not started yet.') }).describe('Objective counts.'),
   waves: z
     .array(
       z.object({
@@ -34,7 +34,7 @@ export const runStatusSchema = z.object({
         objectives: z.array(
           z.object({
             id: z.string().describe('Objective id.'),
-            state: z.string().describe('pending, running, succeeded, merged, failed, blocked, cancelled or rolled_back.'),
+            state: z.string().describe('pending, running, succeeded, merged, no_changes (done, but no file changed: not merged), failed, blocked, cancelled or rolled_back.'),
             workerId: z.string().nullable().describe('The worker that took it last.'),
             attempts: z.number().int().describe('Attempts so far.'),
             files: z.array(z.string()).describe('Files it changed (from git).'),
@@ -87,6 +87,7 @@ export function runStatusSnapshot(repository: OpenRepository, runId: string, eve
       total: objectives.length,
       merged: count('merged'),
       failed: count('failed', 'rolled_back'),
+      noChanges: count('no_changes'),
       blocked: count('blocked'),
       running: count('running', 'succeeded'),
       pending: count('pending', 'cancelled'),
@@ -135,7 +136,7 @@ function attemptTotals(attempts: readonly AttemptRow[]): { usage: RunStatusSnaps
 export function summarizeStatus(status: RunStatusSnapshot): string {
   const { progress } = status;
   const lines = [
-    `Run ${status.runId}: ${status.status} (phase ${status.phase}, wave ${status.currentWave} of ${status.waves.length}). ${progress.merged}/${progress.total} merged, ${progress.running} running, ${progress.failed} failed, ${progress.blocked} blocked, ${progress.pending} pending.`,
+    `Run ${status.runId}: ${status.status} (phase ${status.phase}, wave ${status.currentWave} of ${status.waves.length}). ${progress.merged}/${progress.total} merged, ${progress.running} running, ${progress.failed} failed, ${progress.blocked} blocked, ${progress.pending} pending${progress.noChanges > 0 ? `, ${progress.noChanges} changed no file` : ''}.`,
   ];
   for (const wave of status.waves) {
     lines.push(`Wave ${wave.wave} (${wave.status}): ${wave.objectives.map((objective) => `${objective.id}=${objective.state}${objective.workerId ? `@${objective.workerId}` : ''}`).join(', ')}`);

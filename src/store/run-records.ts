@@ -5,7 +5,8 @@ export const runStatuses = ['running', 'completed', 'failed', 'cancelled', 'inte
 export type RunStatus = (typeof runStatuses)[number];
 export type RunMode = 'worktree' | 'shared-tree';
 export type WaveStatus = 'pending' | 'running' | 'merging' | 'verifying' | 'done' | 'rolled_back';
-export type ObjectiveState = 'pending' | 'running' | 'succeeded' | 'merged' | 'failed' | 'blocked' | 'cancelled' | 'rolled_back';
+/** `no_changes`: the worker said it was done but changed no file; nothing to merge, dependants blocked. */
+export type ObjectiveState = 'pending' | 'running' | 'succeeded' | 'merged' | 'no_changes' | 'failed' | 'blocked' | 'cancelled' | 'rolled_back';
 
 export interface RunRow {
   id: string;

@@ -180,9 +180,35 @@ describe('execute: the whole cycle with built-in workers over stdio', () => {
     expect(progress.at(-1)).toMatchObject({ progress: 2, total: 2 });
   });
 
+  it('ends an objective whose worker changed nothing as no_changes: not merged, reported, its dependants blocked', async () => {
+    const { repo, server } = await setUp(builtinTeam());
+    const runId = await startRun(server, repo.root, [
+      { id: 'idle', title: 'Say done', scopeTouch: ['src/auth/'], edits: [{ op: 'delay', ms: 10 }] },
+      { id: 'same', title: 'Write what is there', scopeTouch: ['src/db/'], edits: [{ op: 'write', path: 'src/db/index.ts', content: 'export const db = 1;\n' }] },
+      { id: 'db', title: 'Add sessions', scopeTouch: ['src/ui/'], edits: [{ op: 'write', path: 'src/ui/sessions.ts', content: 'export const sessions = [];\n' }] },
+      { id: 'after', title: 'Use auth', scopeTouch: ['src/ui/app.ts'], dependsOn: ['idle'], edits: [{ op: 'append', path: 'src/ui/app.ts', content: '// used\n' }] },
+    ]);
+    const status = await waitForRunEnd(server, runId);
+    expect(status.status).toBe('failed');
+    for (const id of ['idle', 'same']) {
+      const objective = objectiveOf(status, id);
+      expect(objective.state).toBe('no_changes');
+      expect(objective.files).toEqual([]);
+      expect(objective.error).toMatch(/^Worker "builtin-\d" said it was done but changed no file, so there is nothing to merge/);
+    }
+    expect(objectiveOf(status, 'db').state).toBe('merged');
+    expect(objectiveOf(status, 'after')).toMatchObject({ state: 'blocked', error: 'Blocked: "idle" did not merge.' });
+    // Only the objective that changed something left a branch behind it.
+    expect(repo.git('for-each-ref', '--format=%(refname:short)', 'refs/heads/ap/').trim().split('\n').sort()).toEqual([`ap/${runId}`]);
+
+    const report = await server.call('report', { runId });
+    expect(report.structuredContent).toMatchObject({ counts: { landed: 1, noChanges: 2, blocked: 1 } });
+    expect(String(report.structuredContent!.summary)).toMatch(/^Run failed: 1 of 4 objectives merged into ap\/run-[\w-]+ in 2 waves; 1 blocked, 2 changed no file/);
+  });
+
   it('refuses a second run on the same repository while one is running', async () => {
     const { repo, server } = await setUp(builtinTeam());
-    const objectives = [{ id: 'wait', title: 'Wait', scopeTouch: ['src/auth/'], edits: [{ op: 'delay', ms: 1500 }] }];
+    const objectives = [{ id: 'wait', title: 'Wait', scopeTouch: ['src/auth/'], edits: [{ op: 'delay', ms: 1500 }, { op: 'write', path: 'src/auth/waited.ts', content: '' }] }];
     const first = await startRun(server, repo.root, objectives);
     const analysis = await server.call('analyze', { repo: repo.root, request: 'again' });
     const plan = await server.call('plan', { analysisId: analysis.structuredContent!.analysisId, objectives, approve: true });

@@ -3,7 +3,7 @@ import { taskTypeSchema } from '../analysis/types.js';
 import { runStatuses, type ObjectiveState, type RunMode } from '../../store/run-records.js';
 
 // `satisfies` plus assigning ObjectiveState to the enum below makes the compiler catch a state added on one side only.
-const objectiveStates = ['pending', 'running', 'succeeded', 'merged', 'failed', 'blocked', 'cancelled', 'rolled_back'] as const satisfies readonly ObjectiveState[];
+const objectiveStates = ['pending', 'running', 'succeeded', 'merged', 'no_changes', 'failed', 'blocked', 'cancelled', 'rolled_back'] as const satisfies readonly ObjectiveState[];
 const runModes = ['worktree', 'shared-tree'] as const satisfies readonly RunMode[];
 
 const usageFields = {
@@ -59,6 +59,7 @@ export const accomplishmentReportSchema = z.object({
       blocked: z.number().int().describe('Objectives blocked by a dependency or by a scope request.'),
       cancelled: z.number().int().describe('Objectives cancelled.'),
       rolledBack: z.number().int().describe('Objectives whose wave was rolled back after a failed verify.'),
+      noChanges: z.number().int().describe('Objectives whose worker said it was done but changed no file: nothing was merged for them.'),
       notMerged: z.number().int().describe('Objectives that succeeded but were not merged (the run stopped first).'),
       unfinished: z.number().int().describe('Objectives still pending or running.'),
     })

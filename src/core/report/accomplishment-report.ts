@@ -104,6 +104,7 @@ function countOutcomes(objectives: readonly ReportedObjective[]): Accomplishment
     blocked: count((objective) => objective.outcome === 'blocked'),
     cancelled: count((objective) => objective.outcome === 'cancelled'),
     rolledBack: count((objective) => objective.outcome === 'rolled_back'),
+    noChanges: count((objective) => objective.outcome === 'no_changes'),
     notMerged: count((objective) => objective.outcome === 'succeeded' && !objective.landed),
     unfinished: count((objective) => objective.outcome === 'pending' || objective.outcome === 'running'),
   };
@@ -123,6 +124,7 @@ function summarize(facts: RunFacts, objectives: readonly ReportedObjective[], co
     counts.failed > 0 ? `${counts.failed} failed${failedReason}` : '',
     counts.blocked > 0 ? `${counts.blocked} blocked` : '',
     counts.rolledBack > 0 ? `${counts.rolledBack} rolled back` : '',
+    counts.noChanges > 0 ? `${counts.noChanges} changed no file` : '',
     counts.cancelled > 0 ? `${counts.cancelled} cancelled` : '',
     counts.notMerged > 0 ? `${counts.notMerged} succeeded but not merged` : '',
     counts.unfinished > 0 ? `${counts.unfinished} not finished` : '',

@@ -75,7 +75,7 @@ function facts(overrides: Partial<RunFacts> = {}): RunFacts {
 describe('buildAccomplishmentReport', () => {
   it('counts outcomes and says them in the summary', () => {
     const report = buildAccomplishmentReport(facts());
-    expect(report.counts).toEqual({ total: 6, landed: 3, failed: 1, blocked: 2, cancelled: 0, rolledBack: 0, notMerged: 0, unfinished: 0 });
+    expect(report.counts).toEqual({ total: 6, landed: 3, failed: 1, blocked: 2, cancelled: 0, rolledBack: 0, noChanges: 0, notMerged: 0, unfinished: 0 });
     expect(report.summary).toBe('3 of 6 objectives merged into ap/run-1 in 3 waves; 1 failed (scope violation), 2 blocked. Verify passed.');
     expect(() => accomplishmentReportSchema.parse(report)).not.toThrow();
   });
