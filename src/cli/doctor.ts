@@ -20,6 +20,8 @@ export interface AgentCheck {
   logins: string[];
   /** Workers in team.json that use this agent. */
   workers: string[];
+  /** Whether the agent could run a command in a scratch folder under its sandbox; null when not checked. */
+  runsCommands: boolean | null;
   ready: boolean;
   advice: string | null;
 }
@@ -60,15 +62,24 @@ async function checkAgent(spec: AgentCliSpec, workers: readonly WorkerConfig[]):
   const path = findExecutable(command, environment.PATH) ?? null;
   const version = path ? await versionOf(path) : null;
   const credentials = credentialsOf(spec, worker);
-  const ready = path !== null && (credentials.keys.length > 0 || credentials.logins.length > 0);
+  const commandProblem = path && spec.checkCommands ? await spec.checkCommands({ command: path, extraArgs: worker?.args ?? [], env: { ...spec.environment, ...stringEntries(environment) }, workerId: worker?.id }) : null;
+  const runsCommands = path && spec.checkCommands ? commandProblem === null : null;
+  const credentialed = credentials.keys.length > 0 || credentials.logins.length > 0;
+  const ready = path !== null && credentialed && runsCommands !== false;
   const advice = !path
     ? `Install it: ${spec.installHint}${worker ? `, or set "command" of worker "${worker.id}" to its full path` : ''}.`
-    : ready
-      ? null
-      : worker
-        ? credentialsAdvice(spec, worker, credentials)
-        : `No key or login found. ${spec.authHint}`;
-  return { agent: spec.agent, name: spec.displayName, command, path, version, keys: credentials.keys, logins: credentials.logins, workers: workers.map((candidate) => candidate.id), ready, advice };
+    : commandProblem
+      ? commandProblem
+      : ready
+        ? null
+        : worker
+          ? credentialsAdvice(spec, worker, credentials)
+          : `No key or login found. ${spec.authHint}`;
+  return { agent: spec.agent, name: spec.displayName, command, path, version, keys: credentials.keys, logins: credentials.logins, workers: workers.map((candidate) => candidate.id), runsCommands, ready, advice };
+}
+
+function stringEntries(environment: NodeJS.ProcessEnv | Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function versionOf(path: string): Promise<string | null> {
@@ -83,11 +94,12 @@ function versionOf(path: string): Promise<string | null> {
 function renderChecks(checks: readonly AgentCheck[], configProblem: string | null): string {
   const lines = ['Agent CLIs on this machine:', ''];
   for (const check of checks) {
-    const state = !check.path ? 'not installed' : check.ready ? 'ready' : 'installed, no credentials';
+    const state = !check.path ? 'not installed' : check.ready ? 'ready' : check.runsCommands === false ? 'installed, cannot run commands' : 'installed, no credentials';
     lines.push(`${check.ready ? '✓' : check.path ? '!' : '✗'} ${check.name} (${check.agent}): ${state}`);
     if (check.path) lines.push(`    ${check.path}${check.version ? ` — ${check.version}` : ''}`);
     const credentials = [...check.keys.map((name) => `${name} is set`), ...check.logins.map((file) => `~/${file} exists`)];
     if (credentials.length > 0) lines.push(`    credentials: ${credentials.join(', ')}`);
+    if (check.runsCommands !== null) lines.push(`    commands in its sandbox: ${check.runsCommands ? 'run' : 'fail'}`);
     if (check.workers.length > 0) lines.push(`    used by workers: ${check.workers.join(', ')}`);
     if (check.advice) lines.push(`    ${check.advice}`);
   }

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf } from '../helpers/stdio-server.js';
 import { isProcessAlive, objectiveOf, recordedWorkerPids, startRun, waitForRunEnd } from '../helpers/run-helpers.js';
@@ -105,5 +107,54 @@ describe('real Codex retrying an objective', () => {
     } finally {
       database.close();
     }
+  });
+});
+
+/**
+ * With bubblewrap installed, Codex cannot run a command when CODEX_HOME is inside TMPDIR, and
+ * its turn still "completes" with the model's last words. The orchestrator tries Codex's sandbox
+ * first and fails the objective at once, saying why and what to change; an agent that does finish
+ * its turn without changing a file ends as no_changes, never as merged.
+ */
+describe('real Codex that does nothing', () => {
+  let bed: AgentTestBed;
+
+  beforeAll(async () => {
+    bed = await startAgentTestBed({
+      files: { 'README.md': '# Nothing\n', 'alpha/.keep': '', 'beta/.keep': '' },
+      model: { scriptFor: () => [{ message: 'Done.' }] },
+      team: (url, home) => {
+        const { codex } = agentWorkers(url, home);
+        // The same home, with the temporary folder it was made in as TMPDIR.
+        return { maxAttempts: 1, workers: [codex, { ...codex, id: 'codex-in-tmp', env: { ...codex.env, TMPDIR: dirname(home) } }] };
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => bed?.close());
+
+  it('ends a turn that changed no file as no_changes, with the agent\'s words, and merges nothing', async () => {
+    const { server, repo } = bed;
+    const runId = await startRun(server, repo.root, [
+      { id: 'idle', title: 'Codex says done', scopeTouch: ['alpha/'], agent: 'codex-1' },
+      { id: 'next', title: 'Depends on it', scopeTouch: ['beta/'], agent: 'codex-1', dependsOn: ['idle'] },
+    ]);
+    const status = await waitForRunEnd(server, runId, 120_000);
+    expect(objectiveOf(status, 'idle')).toMatchObject({ state: 'no_changes', files: [], error: expect.stringContaining('Worker "codex-1" said it was done but changed no file, so there is nothing to merge (it said: Done.)') });
+    expect(objectiveOf(status, 'next')).toMatchObject({ state: 'blocked' });
+    expect(repo.git('rev-parse', `ap/${runId}`).trim()).toBe(repo.git('rev-parse', 'HEAD').trim());
+  });
+
+  it.skipIf(!existsSync('/usr/bin/bwrap'))('fails at once, naming the cause and the fix, when Codex cannot run commands in its sandbox', async () => {
+    const { server, repo, model } = bed;
+    const requestsBefore = model!.requests.length;
+    const runId = await startRun(server, repo.root, [{ id: 'cx', title: 'Codex in tmp', scopeTouch: ['alpha/'], agent: 'codex-in-tmp' }]);
+    const objective = objectiveOf(await waitForRunEnd(server, runId, 60_000), 'cx');
+    expect(objective.state).toBe('failed');
+    expect(objective.error).toContain('Codex (worker "codex-in-tmp") cannot run commands in its workspace-write sandbox on this machine');
+    expect(objective.error).toMatch(/bwrap: execvp codex-linux-sandbox: No such file or directory/);
+    expect(objective.error).toContain(`inside TMPDIR ${tmpdir()}. Give the worker a CODEX_HOME (or HOME) outside ${tmpdir()}, or a TMPDIR that does not contain it`);
+    // Codex never ran: the model was not asked anything.
+    expect(model!.requests.length).toBe(requestsBefore);
   });
 });

@@ -21,6 +21,7 @@ export interface AgentHome {
 export function createAgentHome(): AgentHome {
   const home = mkdtempSync(join(tmpdir(), 'ap-agent-home-'));
   mkdirSync(join(home, '.codex'), { recursive: true });
+  mkdirSync(join(home, 'tmp'), { recursive: true });
   mkdirSync(join(home, '.gemini'), { recursive: true });
   // Without an explicit auth type, a base URL makes Gemini CLI pick a gateway auth that is refused.
   writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
@@ -30,7 +31,9 @@ export function createAgentHome(): AgentHome {
 /**
  * team.json workers for the real CLIs pointed at the scripted model endpoint: Codex through a
  * custom model provider, Claude Code through ANTHROPIC_BASE_URL, Gemini CLI through
- * GOOGLE_GEMINI_BASE_URL, each with a dummy key and its own throwaway home.
+ * GOOGLE_GEMINI_BASE_URL, each with a dummy key and its own throwaway home. Codex gets a TMPDIR
+ * of its own: with bubblewrap installed it cannot run commands when CODEX_HOME is inside TMPDIR,
+ * as a home made in the temporary folder is.
  */
 export function agentWorkers(modelUrl: string, home: string, options: { codex?: Record<string, unknown>; claude?: Record<string, unknown>; gemini?: Record<string, unknown> } = {}) {
   return {
@@ -46,7 +49,7 @@ export function agentWorkers(modelUrl: string, home: string, options: { codex?: 
         '-c', 'model_providers.mock.wire_api="responses"',
         '-c', 'model_providers.mock.supports_websockets=false',
       ],
-      env: { HOME: home, CODEX_HOME: join(home, '.codex'), OPENAI_API_KEY: 'dummy-key' },
+      env: { HOME: home, CODEX_HOME: join(home, '.codex'), TMPDIR: join(home, 'tmp'), OPENAI_API_KEY: 'dummy-key' },
       timeoutSeconds: 120,
       ...options.codex,
     },

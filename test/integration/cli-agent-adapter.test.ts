@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,32 @@ describe('CLI agent adapter (real child processes)', () => {
     const result = await adapter.run(assignment());
     expect(result).toMatchObject({ outcome: 'failed' });
     expect(result.error).toBe('Codex (worker "codex-1") exited with code 3: line one | Error: config.toml is broken');
+  });
+
+  it('checks once that Codex can run commands in its sandbox, and fails at once naming the cause and the fix when it cannot', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ap-codex-home-'));
+    folders.push(home);
+    const sandboxLog = join(home, 'sandbox.log');
+    const working = setup(codexSpec, { lines: fixture('codex-shell.jsonl'), write: { path: 'x.txt', content: 'x' }, sandboxLog }, { args: ['-c', 'a=1', '--model', 'm'] });
+    expect((await working.adapter.run(working.assignment())).outcome).toBe('completed');
+    expect((await working.adapter.run(working.assignment())).outcome).toBe('completed');
+    // One check per worker, with the worker's configuration and the sandbox it will use.
+    expect(readFileSync(sandboxLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[])).toEqual([['-c', 'sandbox_mode="workspace-write"', '-c', 'a=1', '--', '/bin/sh', '-c', 'echo ap-codex-sandbox-ok && echo ap-codex-sandbox-ok > probe.txt']]);
+
+    const sandboxFails = 'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir\nbwrap: execvp codex-linux-sandbox: No such file or directory';
+    const env = { HOME: home, TMPDIR: tmpdir(), FAKE_AGENT: JSON.stringify({ sandboxFails, write: { path: 'y.txt', content: 'y' } }) };
+    const broken = setup(codexSpec, {}, { env });
+    const result = await broken.adapter.run(broken.assignment());
+    expect(result.outcome).toBe('failed');
+    expect(result.error).toContain('Codex (worker "codex-1") cannot run commands in its workspace-write sandbox on this machine: `codex sandbox` exited with 1 and said "');
+    expect(result.error).toContain(`CODEX_HOME is ${join(home, '.codex')}, inside TMPDIR ${tmpdir()}. Give the worker a CODEX_HOME (or HOME) outside ${tmpdir()}, or a TMPDIR that does not contain it, in its "env" in team.json.`);
+    // Codex itself never started: nothing was done in the worktree.
+    expect(existsSync(join(broken.cwd, 'y.txt'))).toBe(false);
+    expect(broken.pids).toHaveLength(0);
+
+    // A worker without Codex's sandbox is not checked.
+    const unsandboxed = setup(codexSpec, { lines: fixture('codex-shell.jsonl'), sandboxFails }, { args: ['--dangerously-bypass-approvals-and-sandbox'] });
+    expect((await unsandboxed.adapter.run(unsandboxed.assignment())).outcome).toBe('completed');
   });
 
   it('says what to install when the command does not exist', async () => {

@@ -19,6 +19,8 @@ const stderrTailBytes = 8 * 1024;
 export class CliAgentAdapter implements WorkerAdapter {
   private readonly running = new Set<ManagedProcess>();
   private stopped = false;
+  /** Whether the agent can run commands here, checked once per worker and run. */
+  private commandCheck: Promise<string | null> | undefined;
 
   constructor(
     readonly config: WorkerConfig,
@@ -31,8 +33,29 @@ export class CliAgentAdapter implements WorkerAdapter {
     return [...this.running].filter((process) => !process.hasExited && process.pid !== undefined).map((process) => process.pid!);
   }
 
+  /** Checks ahead of the first objective that the agent can run commands (Codex's sandbox). */
+  async start(): Promise<void> {
+    await this.checkCommands();
+  }
+
+  private checkCommands(): Promise<string | null> {
+    const check = this.spec.checkCommands;
+    if (!check) return Promise.resolve(null);
+    this.commandCheck ??= check({ command: this.config.command, extraArgs: this.config.args, env: this.environment(), workerId: this.config.id }).catch((error: unknown) => {
+      this.log.warn(`worker ${this.config.id}: could not check that ${this.spec.displayName} can run commands`, error);
+      return null;
+    });
+    return this.commandCheck;
+  }
+
+  private environment(): Record<string, string> {
+    return { ...this.spec.environment, ...workerEnvironment(this.config) };
+  }
+
   async run(assignment: Assignment): Promise<AttemptResult> {
     if (this.stopped) return failure('cancelled', `Worker "${this.config.id}" has been stopped.`);
+    const problem = await this.checkCommands();
+    if (problem) return failure('failed', problem);
     const earlier = assignment.sessions?.get(this.config.agent);
     const { result, sessionMissing } = await this.attempt(assignment, earlier);
     // A session the agent no longer has (another HOME, cleaned up): the attempt starts afresh.
@@ -65,7 +88,7 @@ export class CliAgentAdapter implements WorkerAdapter {
         command: this.config.command,
         args,
         cwd: assignment.cwd,
-        env: { ...this.spec.environment, ...workerEnvironment(this.config) },
+        env: this.environment(),
         onStderr: (chunk) => {
           output.stderr = (output.stderr + chunk).slice(-stderrTailBytes);
         },

@@ -90,6 +90,20 @@ export interface AgentCliSpec {
   authHint: string;
   /** Environment the agent always needs for an unattended run (the worker's own env wins). */
   environment?: Readonly<Record<string, string>>;
+  /**
+   * Checks, without a model, that the agent can really run a command where it will work (its own
+   * sandbox): null when it can, else what is wrong and how to fix it. For agents whose turn
+   * "completes" even when every command failed to start.
+   */
+  checkCommands?(input: CommandCheckInput): Promise<string | null>;
+}
+
+export interface CommandCheckInput {
+  command: string;
+  extraArgs: readonly string[];
+  /** The environment the agent starts with. */
+  env: Record<string, string>;
+  workerId?: string;
 }
 
 /** A string field, or undefined when absent or empty. */

@@ -1,10 +1,12 @@
 import { activitiesFromJsonEvent } from '../../log-monitor/jsonl-log-parser.js';
 import { addUsage, isAuthFailure, mentionsFlag, number, record, text, type AgentCliSpec } from './agent-cli-spec.js';
+import { probeCodexSandbox } from './codex-sandbox-probe.js';
 
 /**
  * Codex: `codex exec --json`, the prompt on stdin (`-`). It edits inside the worktree under the
  * `workspace-write` sandbox and never asks for approval in exec mode. Without a reachable model
- * it retries forever ("Reconnecting..."): the orchestrator's timeout ends it.
+ * it retries forever ("Reconnecting..."): the orchestrator's timeout ends it. A turn whose
+ * commands all failed to start still completes, so the sandbox is tried first (`checkCommands`).
  */
 export const codexSpec: AgentCliSpec = {
   agent: 'codex',
@@ -14,6 +16,7 @@ export const codexSpec: AgentCliSpec = {
   keyVariables: ['OPENAI_API_KEY', 'CODEX_API_KEY'],
   loginFiles: ['.codex/auth.json'],
   authHint: 'Run `codex login`, or list OPENAI_API_KEY in the worker\'s env as "${OPENAI_API_KEY}".',
+  checkCommands: probeCodexSandbox,
 
   commandLine({ prompt, cwd, model, resumeSession, extraArgs }) {
     const args = ['exec', '--json', '--skip-git-repo-check', '--color', 'never', '-C', cwd];
