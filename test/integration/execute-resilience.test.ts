@@ -110,11 +110,16 @@ describe('execute: cancel, crash and resume, non-git targets, bad team.json', ()
     const runId = await startRun(server, repo.root, [
       { id: 'a', title: 'A', scopeTouch: ['src/a/'], edits: [{ op: 'write', path: 'src/a/new.ts', content: 'new\n' }] },
       { id: 'b', title: 'B', scopeTouch: ['src/b/'], edits: [{ op: 'write', path: 'src/b/new.ts', content: 'new\n' }, { op: 'write', path: 'stray.txt', content: 'stray\n' }] },
+      { id: 'c', title: 'C', scopeTouch: ['src/c/'], edits: [{ op: 'delay', ms: 10 }] },
+      { id: 'd', title: 'D', scopeTouch: ['src/d/'], dependsOn: ['c'], edits: [{ op: 'write', path: 'src/d/new.ts', content: 'new\n' }] },
     ]);
     const status = await waitForRunEnd(server, runId);
     expect(readFileSync(join(repo.root, 'src/a/new.ts'), 'utf8')).toBe('new\n');
     expect(objectiveOf(status, 'a').files).toEqual(['src/a/new.ts']);
     expect(objectiveOf(status, 'b').files).toEqual(['src/b/new.ts']);
+    // Nothing in its scope changed: no_changes, and what depends on it does not run.
+    expect(objectiveOf(status, 'c')).toMatchObject({ state: 'no_changes', files: [], error: expect.stringMatching(/^Worker "builtin-\d" said it was done but changed no file/) });
+    expect(objectiveOf(status, 'd')).toMatchObject({ state: 'blocked', error: 'Blocked: "c" did not merge.' });
     const report = (await server.call('report', { runId })).structuredContent!;
     expect(report.mode).toBe('shared-tree');
     expect((report.notes as string[]).join(' ')).toContain('not a git repository');
